@@ -1,0 +1,11 @@
+"""Every mapped class, imported here so Alembic sees the whole metadata."""
+from backend.models.accounts import ROLES, STAFF_ROLES, User
+from backend.models.assets import BIN_STATUSES, Bin, Vehicle
+from backend.models.base import Base, utcnow
+from backend.models.catalog import UNITS, MaterialCategory
+from backend.models.network import TIERS, Site
+
+__all__ = [
+    "Base", "utcnow", "Site", "TIERS", "MaterialCategory", "UNITS",
+    "Bin", "BIN_STATUSES", "Vehicle", "User", "ROLES", "STAFF_ROLES",
+]
