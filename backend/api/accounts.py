@@ -82,15 +82,16 @@ class Users(MethodView):
 
 
 @users.route("/<int:user_id>")
-@users.etag
 class UserView(MethodView):
     @roles(users, "admin")
+    @users.etag
     @users.response(200, UserSchema)
     def get(self, user_id):
         """Read a user"""
         return accounts.get_user(db.session, user_id)
 
     @roles(users, "admin")
+    @users.etag
     @users.arguments(UserUpdateSchema)
     @users.response(200, UserSchema)
     def patch(self, data, user_id):
@@ -100,6 +101,7 @@ class UserView(MethodView):
         return accounts.update_user(db.session, user, data)
 
     @roles(users, "admin")
+    @users.etag
     @users.response(204)
     def delete(self, user_id):
         """Deactivate a user and end their sessions (If-Match required)"""

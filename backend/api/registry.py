@@ -3,6 +3,7 @@
 Admins write; staff read. Categories and sites are public to signed-in residents too
 (they choose categories when booking and look for the nearest collection point).
 Updates and deactivations need the resource's ETag in If-Match (428 without, 412 if stale).
+`etag` sits under `roles` on each method, so a caller without the role gets 403, not 428.
 """
 from __future__ import annotations
 
@@ -60,15 +61,16 @@ class Categories(MethodView):
 
 
 @categories.route("/<int:category_id>")
-@categories.etag
 class Category(MethodView):
     @roles(categories, *ANY_USER)
+    @categories.etag
     @categories.response(200, CategorySchema)
     def get(self, category_id):
         """Read a category"""
         return catalog.get_category(db.session, category_id)
 
     @roles(categories, "admin")
+    @categories.etag
     @categories.arguments(CategoryPatchSchema(partial=True))
     @categories.response(200, CategorySchema)
     def patch(self, data, category_id):
@@ -77,6 +79,7 @@ class Category(MethodView):
         return _update(categories, CategorySchema, obj, data, catalog.update_category)
 
     @roles(categories, "admin")
+    @categories.etag
     @categories.response(204)
     def delete(self, category_id):
         """Deactivate a category (If-Match required); history keeps referring to it"""
@@ -106,15 +109,16 @@ class Sites(MethodView):
 
 
 @sites.route("/<int:site_id>")
-@sites.etag
 class SiteView(MethodView):
     @roles(sites, *ANY_USER)
+    @sites.etag
     @sites.response(200, SiteSchema)
     def get(self, site_id):
         """Read a site"""
         return network.get_site(db.session, site_id)
 
     @roles(sites, "admin")
+    @sites.etag
     @sites.arguments(SitePatchSchema(partial=True))
     @sites.response(200, SiteSchema)
     def patch(self, data, site_id):
@@ -123,6 +127,7 @@ class SiteView(MethodView):
         return _update(sites, SiteSchema, obj, data, network.update_site)
 
     @roles(sites, "admin")
+    @sites.etag
     @sites.response(204)
     def delete(self, site_id):
         """Deactivate a site (If-Match required)"""
@@ -148,15 +153,16 @@ class Bins(MethodView):
 
 
 @bins.route("/<int:bin_id>")
-@bins.etag
 class BinView(MethodView):
     @roles(bins, *STAFF)
+    @bins.etag
     @bins.response(200, BinSchema)
     def get(self, bin_id):
         """Read a bin"""
         return assets.get_bin(db.session, bin_id)
 
     @roles(bins, "admin")
+    @bins.etag
     @bins.arguments(BinPatchSchema(partial=True))
     @bins.response(200, BinSchema)
     def patch(self, data, bin_id):
@@ -164,6 +170,7 @@ class BinView(MethodView):
         return _update(bins, BinSchema, assets.get_bin(db.session, bin_id), data, assets.update_bin)
 
     @roles(bins, "admin")
+    @bins.etag
     @bins.response(204)
     def delete(self, bin_id):
         """Retire a bin (If-Match required)"""
@@ -189,15 +196,16 @@ class Vehicles(MethodView):
 
 
 @vehicles.route("/<int:vehicle_id>")
-@vehicles.etag
 class VehicleView(MethodView):
     @roles(vehicles, *STAFF)
+    @vehicles.etag
     @vehicles.response(200, VehicleSchema)
     def get(self, vehicle_id):
         """Read a vehicle"""
         return assets.get_vehicle(db.session, vehicle_id)
 
     @roles(vehicles, "admin")
+    @vehicles.etag
     @vehicles.arguments(VehiclePatchSchema(partial=True))
     @vehicles.response(200, VehicleSchema)
     def patch(self, data, vehicle_id):
@@ -206,6 +214,7 @@ class VehicleView(MethodView):
         return _update(vehicles, VehicleSchema, obj, data, assets.update_vehicle)
 
     @roles(vehicles, "admin")
+    @vehicles.etag
     @vehicles.response(204)
     def delete(self, vehicle_id):
         """Deactivate a vehicle (If-Match required)"""

@@ -1,0 +1,46 @@
+# recyclenet: `make demo` and `make test` are the whole quick start.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test system-deps install bench-solomon bench-scale clean
+
+# Debian packages the project needs on a machine: PostgreSQL (tests start a throwaway
+# cluster), Mosquitto (broker for the demo and the tests). Installed only when missing.
+system-deps:
+	@missing=""; \
+	command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing="$$missing mosquitto"; \
+	command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	$(PYTHON) -c 'import venv, ensurepip' >/dev/null 2>&1 || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	fi
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+install: system-deps $(STAMP)
+
+demo: install
+	$(BIN)/recyclenet db upgrade
+	$(BIN)/recyclenet seed-demo --seed 7 --bins 240
+	$(BIN)/recyclenet serve --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/pytest -q -n 2 --dist loadfile
+
+bench-solomon: install
+	$(BIN)/python bench/solomon.py --time-limit 10
+
+bench-scale: install
+	$(BIN)/python bench/scale.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,131 @@
+"""Fixtures: throwaway servers, migrated databases cloned per test, the app and its users.
+
+Each test gets a fresh database cloned from a migrated template (a file copy on SQLite,
+CREATE DATABASE ... TEMPLATE on PostgreSQL). Unlike a rolled-back outer transaction, this
+keeps real commits, so concurrency tests behave as they would in production.
+"""
+from __future__ import annotations
+
+import itertools
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from backend import migrate
+from tests.support.servers import MosquittoServer, PostgresServer
+
+BACKENDS = ("sqlite", "postgresql")
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def mqtt_broker():
+    broker = MosquittoServer().start()
+    yield broker
+    broker.stop()
+
+
+def pg_admin(server: PostgresServer, sql: str) -> None:
+    engine = create_engine(server.url("postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(sql))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template():
+    tmp = Path(tempfile.mkdtemp(prefix="recyclenet-sqlite-"))
+    path = tmp / "template.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    yield path
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server):
+    pg_admin(pg_server, "CREATE DATABASE rn_template")
+    migrate.upgrade(pg_server.url("rn_template"))
+    return "rn_template"
+
+
+@pytest.fixture
+def fresh_db_url(request, tmp_path):
+    """A URL factory for a brand-new migrated database on the given backend."""
+    created: list[str] = []
+
+    def make(backend: str) -> str:
+        if backend == "sqlite":
+            target = tmp_path / f"db{next(_counter)}.db"
+            shutil.copy(request.getfixturevalue("sqlite_template"), target)
+            return f"sqlite:///{target}"
+        server = request.getfixturevalue("pg_server")
+        template = request.getfixturevalue("pg_template")
+        name = f"rn_test_{next(_counter)}"
+        pg_admin(server, f"CREATE DATABASE {name} TEMPLATE {template}")
+        created.append(name)
+        return server.url(name)
+
+    yield make
+    if created:
+        from backend.extensions import db
+
+        db.session.remove()
+        if db.engine is not None:
+            db.engine.dispose()
+        server = request.getfixturevalue("pg_server")
+        for name in created:
+            pg_admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_name(request):
+    return request.param
+
+
+@pytest.fixture
+def db_url(fresh_db_url, backend_name):
+    return fresh_db_url(backend_name)
+
+
+@pytest.fixture
+def app(db_url):
+    from backend import create_app
+
+    app = create_app({"DATABASE_URL": db_url, **_test_settings()})
+    yield app
+    from backend.extensions import db
+
+    db.session.remove()
+    db.engine.dispose()
+
+
+def _test_settings() -> dict:
+    import tomllib
+
+    from backend.config import CONFIG_DIR
+
+    with open(CONFIG_DIR / "test.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def session(app):
+    from backend.extensions import db
+
+    with app.app_context():
+        yield db.session()
