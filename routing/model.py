@@ -1,0 +1,131 @@
+"""The problem model, in the spirit of PyVRP's ``Model``: depots, vehicles, stops.
+
+Times are integer seconds from the plan's epoch (midnight of the planning day, say);
+quantities are kg and m3. The model is plain data: it can be pickled to a worker process.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Hashable, Sequence
+
+from routing.matrix import GreatCircleProvider, Location, MatrixProvider
+
+
+class ModelError(ValueError):
+    """The model itself is malformed (not merely infeasible)."""
+
+
+@dataclass(frozen=True)
+class Depot:
+    """A sorting center: trucks start, unload and end here."""
+
+    index: int
+    name: str
+    location: Location
+    unload_time: int = 600  # seconds to weigh and tip a load
+    ref: Any = None
+
+
+@dataclass(frozen=True)
+class Vehicle:
+    index: int
+    name: str
+    start_depot: Depot
+    end_depot: Depot
+    capacity_kg: float
+    capacity_m3: float
+    shift: tuple[int, int]
+    categories: frozenset[str] | None = None  # None: any non-hazardous category
+    hazardous_licence: bool = False
+    cost_per_km: float = 1.0
+    fixed_cost: float = 0.0
+    max_trips: int = 3
+    ref: Any = None
+
+    def can_carry(self, stop: "Stop") -> bool:
+        if stop.hazardous and not self.hazardous_licence:
+            return False
+        return self.categories is None or stop.category is None or stop.category in self.categories
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A bin to empty or a booked pickup. Optional stops carry a prize for serving them."""
+
+    index: int
+    name: str
+    location: Location
+    kg: float = 0.0
+    m3: float = 0.0
+    service_time: int = 0
+    windows: tuple[tuple[int, int], ...] = ()
+    required: bool = True
+    prize: float = 0.0
+    category: str | None = None
+    hazardous: bool = False
+    ref: Any = None
+
+
+@dataclass
+class Model:
+    provider: MatrixProvider = field(default_factory=GreatCircleProvider)
+    depots: list[Depot] = field(default_factory=list)
+    vehicles: list[Vehicle] = field(default_factory=list)
+    stops: list[Stop] = field(default_factory=list)
+
+    def add_depot(self, name: str, location: Location, *, unload_time: int = 600, ref: Hashable = None) -> Depot:
+        depot = Depot(len(self.depots), name, tuple(location), unload_time, ref)
+        self.depots.append(depot)
+        return depot
+
+    def add_vehicle(
+        self, name: str, depot: Depot, *, capacity_kg: float, capacity_m3: float,
+        shift: tuple[int, int], end_depot: Depot | None = None, categories: Sequence[str] | None = None,
+        hazardous_licence: bool = False, cost_per_km: float = 1.0, fixed_cost: float = 0.0,
+        max_trips: int = 3, ref: Any = None,
+    ) -> Vehicle:
+        if capacity_kg <= 0 or capacity_m3 <= 0:
+            raise ModelError(f"vehicle {name}: capacities must be positive")
+        if shift[1] <= shift[0]:
+            raise ModelError(f"vehicle {name}: shift must end after it starts")
+        if cost_per_km <= 0 or fixed_cost < 0 or max_trips < 1:
+            raise ModelError(f"vehicle {name}: cost_per_km > 0, fixed_cost >= 0, max_trips >= 1")
+        vehicle = Vehicle(
+            len(self.vehicles), name, depot, end_depot or depot, float(capacity_kg), float(capacity_m3),
+            (int(shift[0]), int(shift[1])), frozenset(categories) if categories is not None else None,
+            hazardous_licence, float(cost_per_km), float(fixed_cost), int(max_trips), ref,
+        )
+        self.vehicles.append(vehicle)
+        return vehicle
+
+    def add_stop(
+        self, name: str, location: Location, *, kg: float = 0.0, m3: float = 0.0, service_time: int = 0,
+        windows: Sequence[tuple[int, int]] = (), required: bool = True, prize: float = 0.0,
+        category: str | None = None, hazardous: bool = False, ref: Any = None,
+    ) -> Stop:
+        if kg < 0 or m3 < 0 or service_time < 0:
+            raise ModelError(f"stop {name}: quantities and service time must be >= 0")
+        windows = tuple(sorted((int(a), int(b)) for a, b in windows))
+        for (a, b), nxt in zip(windows, windows[1:] + ((None, None),)):
+            if b < a:
+                raise ModelError(f"stop {name}: window ({a}, {b}) ends before it starts")
+            if nxt[0] is not None and nxt[0] <= b:
+                raise ModelError(f"stop {name}: time windows overlap")
+        if not required and prize <= 0:
+            raise ModelError(f"stop {name}: an optional stop needs a positive prize")
+        stop = Stop(len(self.stops), name, tuple(location), float(kg), float(m3), int(service_time),
+                    windows, required, float(prize), category, hazardous, ref)
+        self.stops.append(stop)
+        return stop
+
+    def solve(self, params=None):
+        from routing.params import SolverParams
+        from routing.solver import solve
+
+        return solve(self, params or SolverParams())
+
+    def check(self) -> None:
+        if not self.depots:
+            raise ModelError("the model has no depot")
+        if not self.vehicles:
+            raise ModelError("the model has no vehicle")

@@ -1,0 +1,64 @@
+"""Solver parameters: a dataclass that loads from TOML."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from ortools.constraint_solver import routing_enums_pb2
+
+FIRST_SOLUTION_STRATEGIES = ("AUTO",) + tuple(
+    n for n in routing_enums_pb2.FirstSolutionStrategy.Value.keys() if n not in ("UNSET", "AUTOMATIC")
+) + ("AUTOMATIC",)
+METAHEURISTICS = ("AUTO", "ITERATED_LOCAL_SEARCH") + tuple(
+    n for n in routing_enums_pb2.LocalSearchMetaheuristic.Value.keys() if n not in ("UNSET",)
+)
+WARM_STARTS = ("pyvrp", "none")
+
+
+@dataclass
+class SolverParams:
+    time_limit: float = 10.0
+    # AUTO: parallel cheapest insertion up to 400 stops, local cheapest insertion above
+    # (both always produced a plan on tightly windowed instances; see docs/routing.md).
+    first_solution: str = "AUTO"
+    # AUTO: guided local search after a warm start, iterated local search without one.
+    metaheuristic: str = "AUTO"
+    # A starting plan from PyVRP, which OR-Tools then checks against the whole model and improves.
+    warm_start: str = "pyvrp"
+    warm_start_share: float = 0.5
+    # Parallel processes: decomposed parts are solved side by side.
+    num_workers: int = 1
+    # Above this many stops the problem is split by depot and then by sector.
+    decompose_above: int = 600
+    # Extra weight of empty kilometres in the objective (1.0: an empty km costs double).
+    empty_km_weight: float = 1.0
+    seed: int = 0
+    log: bool = False
+
+    def __post_init__(self) -> None:
+        if self.time_limit <= 0:
+            raise ValueError("time_limit must be positive")
+        if self.first_solution not in FIRST_SOLUTION_STRATEGIES:
+            raise ValueError(f"first_solution must be one of {FIRST_SOLUTION_STRATEGIES}")
+        if self.metaheuristic not in METAHEURISTICS:
+            raise ValueError(f"metaheuristic must be one of {METAHEURISTICS}")
+        if self.warm_start not in WARM_STARTS:
+            raise ValueError(f"warm_start must be one of {WARM_STARTS}")
+        if not 0 < self.warm_start_share < 1:
+            raise ValueError("warm_start_share must be between 0 and 1")
+        if self.num_workers < 1:
+            raise ValueError("num_workers must be at least 1")
+
+    @classmethod
+    def from_toml(cls, path: str | Path, table: str | None = "solver") -> "SolverParams":
+        """Read a TOML file; the keys may sit in a [solver] table or at the top level."""
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+        if table and isinstance(data.get(table), dict):
+            data = data[table]
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown solver parameters: {sorted(unknown)}")
+        return cls(**data)

@@ -1,0 +1,286 @@
+"""The OR-Tools model: two capacities, time windows and shifts, multi-trip unloading,
+compatibility, optional stops with prizes, fixed vehicle costs; then search and read-out.
+
+Every constraint lives here: a warm start from another solver only proposes routes, which
+OR-Tools accepts only if they satisfy the whole model.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.constraint_solver import routing_ils_pb2 as ils_pb2
+from ortools.util import optional_boolean_pb2
+
+from routing.diagnose import explain
+from routing.layout import QTY_SCALE_KG, QTY_SCALE_L, Layout, build_layout
+from routing.model import Model
+from routing.params import SolverParams
+from routing.result import Dropped, Result, Route, Visit
+
+COST_SCALE = 1000  # objective unit: 1/1000 of a currency unit (metres x cost per km)
+REQUIRED_PENALTY = 10**11  # dropping a required stop outweighs any plan that serves it
+FIRST = routing_enums_pb2.FirstSolutionStrategy
+META = routing_enums_pb2.LocalSearchMetaheuristic
+
+
+class Built:
+    """An OR-Tools routing model built from a Model."""
+
+    def __init__(self, model: Model, params: SolverParams, layout: Layout | None = None) -> None:
+        self.model, self.params = model, params
+        self.layout = layout or build_layout(model)
+        lay, vehicles = self.layout, model.vehicles
+        self.manager = pywrapcp.RoutingIndexManager(
+            lay.n_nodes, len(vehicles), [v.start_depot.index for v in vehicles],
+            [v.end_depot.index for v in vehicles])
+        self.routing = pywrapcp.RoutingModel(self.manager)
+        self._costs()
+        self._capacities()
+        self._time()
+        self._stops()
+
+    def _costs(self) -> None:
+        lay, routing = self.layout, self.routing
+        # Legs out of a depot start empty: weigh them more so plans cut empty kilometres first.
+        row_weight = np.ones(lay.n_nodes)
+        row_weight[: lay.n_depots] += self.params.empty_km_weight
+        row_weight[lay.n_depots + lay.n_stops:] += self.params.empty_km_weight
+        by_rate: dict[float, int] = {}
+        for v in self.model.vehicles:
+            if v.cost_per_km not in by_rate:
+                cost = np.rint(lay.distance * row_weight[:, None] * v.cost_per_km).astype(np.int64)
+                by_rate[v.cost_per_km] = routing.RegisterTransitMatrix(cost.tolist())
+            routing.SetArcCostEvaluatorOfVehicle(by_rate[v.cost_per_km], v.index)
+            routing.SetFixedCostOfVehicle(int(round(v.fixed_cost * COST_SCALE)), v.index)
+
+    def _capacities(self) -> None:
+        routing, lay = self.routing, self.layout
+        self.load_dims = {}
+        for which in ("kg", "m3"):
+            demand = lay.demand(which)
+            caps = [lay.capacity(v.index, which) for v in self.model.vehicles]
+            cb = routing.RegisterUnaryTransitVector(demand)
+            routing.AddDimensionWithVehicleCapacity(cb, max(caps), caps, True, f"load_{which}")
+            dim = routing.GetDimensionOrDie(f"load_{which}")
+            # Only an unload can lower the load (its slack absorbs what is left over).
+            for s in range(lay.n_stops):
+                dim.SlackVar(self.manager.NodeToIndex(lay.stop_node(s))).SetValue(0)
+            self.load_dims[which] = dim
+
+    def _time(self) -> None:
+        routing, lay, manager = self.routing, self.layout, self.manager
+        transit = lay.duration + lay.service()[:, None]
+        horizon = max(v.shift[1] for v in self.model.vehicles)
+        cb = routing.RegisterTransitMatrix(transit.tolist())
+        routing.AddDimension(cb, horizon, horizon, False, "time")
+        self.time_dim = dim = routing.GetDimensionOrDie("time")
+        for v in self.model.vehicles:
+            dim.CumulVar(routing.Start(v.index)).SetRange(v.shift[0], v.shift[1])
+            # The last load is tipped at the end depot before the shift ends.
+            dim.CumulVar(routing.End(v.index)).SetRange(v.shift[0], v.shift[1] - v.end_depot.unload_time)
+            routing.AddVariableMinimizedByFinalizer(dim.CumulVar(routing.End(v.index)))
+        for s in self.model.stops:
+            if not s.windows:
+                continue
+            var = dim.CumulVar(manager.NodeToIndex(lay.stop_node(s.index)))
+            var.SetRange(s.windows[0][0], s.windows[-1][1])
+            for (_, end), (nxt, _) in zip(s.windows, s.windows[1:]):
+                var.RemoveInterval(end + 1, nxt - 1)
+
+    def _stops(self) -> None:
+        routing, lay, manager = self.routing, self.layout, self.manager
+        for s in self.model.stops:
+            index = manager.NodeToIndex(lay.stop_node(s.index))
+            penalty = REQUIRED_PENALTY if s.required else int(round(s.prize * COST_SCALE))
+            routing.AddDisjunction([index], penalty)
+            allowed = [v.index for v in self.model.vehicles if v.can_carry(s)]
+            if not allowed:
+                routing.ActiveVar(index).SetValue(0)
+            elif len(allowed) < len(self.model.vehicles):
+                _allow_vehicles(routing, index, allowed)
+        for v in self.model.vehicles:
+            for node in lay.reload_nodes(v.index):
+                index = manager.NodeToIndex(node)
+                routing.AddDisjunction([index], 0)
+                _allow_vehicles(routing, index, [v.index])
+                self.time_dim.CumulVar(index).SetRange(v.shift[0], v.shift[1])
+
+    # -- search ---------------------------------------------------------------------------
+
+    def search_parameters(self, seconds: float, metaheuristic: str) -> object:
+        p = pywrapcp.DefaultRoutingSearchParameters()
+        strategy = self.params.first_solution
+        if strategy == "AUTO":
+            strategy = "PARALLEL_CHEAPEST_INSERTION" if self.layout.n_stops <= 400 else "LOCAL_CHEAPEST_INSERTION"
+        p.first_solution_strategy = getattr(FIRST, strategy)
+        p.time_limit.FromMilliseconds(max(1, int(seconds * 1000)))
+        p.log_search = self.params.log
+        if metaheuristic == "ITERATED_LOCAL_SEARCH":
+            _iterated_local_search(p)
+        else:
+            p.local_search_metaheuristic = getattr(META, metaheuristic)
+        return p
+
+    def routes_from(self, solution) -> list[list[int]]:
+        out = []
+        for v in range(len(self.model.vehicles)):
+            index, nodes = self.routing.Start(v), []
+            index = solution.Value(self.routing.NextVar(index))
+            while not self.routing.IsEnd(index):
+                nodes.append(self.manager.IndexToNode(index))
+                index = solution.Value(self.routing.NextVar(index))
+            out.append(nodes)
+        return out
+
+
+def _allow_vehicles(routing, index: int, vehicles: list[int]) -> None:
+    """SetAllowedVehiclesForIndex without it: its Python binding is broken in OR-Tools 9.15
+    (absl::Span typemap, or-tools#4982). Restricting the vehicle variable is equivalent;
+    -1 stays in the domain so the visit may still be left unperformed."""
+    routing.VehicleVar(index).SetValues([-1, *vehicles])
+
+
+def _iterated_local_search(p) -> None:
+    """Ruin-and-recreate ILS with SISR ruins and a lighter inner local search
+    (the settings measured in shared/notes/routing-findings.md)."""
+    off = optional_boolean_pb2.BOOL_FALSE
+    p.use_iterated_local_search = True
+    p.local_search_metaheuristic = META.GREEDY_DESCENT
+    ils = p.iterated_local_search_parameters
+    ils.perturbation_strategy = ils_pb2.PerturbationStrategy.RUIN_AND_RECREATE
+    rr = ils.ruin_recreate_parameters
+    del rr.ruin_strategies[:]
+    sisr = rr.ruin_strategies.add().sisr
+    sisr.max_removed_sequence_size = 15
+    sisr.avg_num_removed_visits = 20
+    sisr.bypass_factor = 0.01
+    rr.ruin_composition_strategy = ils_pb2.RuinCompositionStrategy.RUN_ALL_SEQUENTIALLY
+    rr.recreate_strategy.heuristic = FIRST.LOCAL_CHEAPEST_INSERTION
+    ils.improve_perturbed_solution = True
+    sa = ils.reference_solution_acceptance_strategy.simulated_annealing
+    sa.cooling_schedule_strategy = ils_pb2.CoolingScheduleStrategy.EXPONENTIAL
+    sa.automatic_temperatures = True
+    ops = p.local_search_operators
+    ops.use_global_cheapest_insertion_path_lns = off
+    ops.use_local_cheapest_insertion_path_lns = off
+    ops.use_relocate_path_global_cheapest_insertion_insert_unperformed = off
+    ops.use_lin_kernighan = off
+
+
+def solve(model: Model, params: SolverParams) -> Result:
+    """Plan routes for ``model``. Never raises for an infeasible problem: what cannot be
+    served comes back in ``Result.dropped`` with the reason."""
+    started = time.monotonic()
+    if len(model.stops) > params.decompose_above:
+        from routing.decompose import solve_decomposed
+
+        return solve_decomposed(model, params)
+    built = Built(model, params)
+    deadline = started + params.time_limit
+    warm_name, solution = "none", None
+    if params.warm_start == "pyvrp" and model.stops:
+        from routing.warmstart import pyvrp_routes
+
+        routes = pyvrp_routes(built.layout, params.time_limit * params.warm_start_share, params.seed)
+        if routes is not None:
+            meta = "GUIDED_LOCAL_SEARCH" if params.metaheuristic == "AUTO" else params.metaheuristic
+            search = built.search_parameters(max(0.1, deadline - time.monotonic()), meta)
+            if meta == "ITERATED_LOCAL_SEARCH":
+                search.use_iterated_local_search = False  # ILS cannot start from an assignment
+            built.routing.CloseModelWithParameters(search)
+            start = built.routing.ReadAssignmentFromRoutes(routes, True)
+            if start is not None:
+                warm_name = "pyvrp"
+                solution = built.routing.SolveFromAssignmentWithParameters(start, search) or start
+            else:
+                warm_name = "pyvrp-rejected"
+    if solution is None:
+        meta = "ITERATED_LOCAL_SEARCH" if params.metaheuristic == "AUTO" else params.metaheuristic
+        search = built.search_parameters(max(0.1, deadline - time.monotonic()), meta)
+        if search.use_iterated_local_search:
+            solution = built.routing.SolveWithIteratedLocalSearch(search)
+        else:
+            solution = built.routing.SolveWithParameters(search)
+    seconds = time.monotonic() - started
+    if solution is None:
+        layout = built.layout
+        dropped = [Dropped(s.index, s.name, s.required, explain(layout, s), s.ref) for s in model.stops]
+        return Result([], dropped, "no-solution", 0, seconds, warm_name)
+    result = read_result(built.layout, built.routes_from(solution), int(solution.ObjectiveValue()),
+                         seconds, warm_name)
+    result.stats["solver_status"] = int(built.routing.status())
+    return result
+
+
+def read_result(layout: Layout, node_routes, objective: int, seconds: float, warm_name: str) -> Result:
+    """Turn node sequences into routes with times, loads and leg distances.
+
+    Times are the earliest schedule of each sequence (leave at shift start, wait only for a
+    window): for a fixed sequence it is feasible whenever any schedule is.
+    """
+    m, dist, dur, svc = layout.model, layout.distance, layout.duration, layout.service()
+    routes, served = [], set()
+    for v, nodes in enumerate(node_routes):
+        vehicle = m.vehicles[v]
+        nodes = _without_idle_unloads(layout, nodes)
+        if not nodes:
+            continue
+        visits: list[Visit] = []
+        prev, t = vehicle.start_depot.index, vehicle.shift[0]
+        kg = m3 = collected = 0.0
+        total = empty = 0
+        for n in nodes:
+            kind, ref_index = layout.kind(n)
+            leg = int(dist[prev, n])
+            total += leg
+            if kg <= 1e-9 and m3 <= 1e-9:
+                empty += leg
+            arrival = t + int(dur[prev, n])
+            if kind == "stop":
+                stop = m.stops[ref_index]
+                begin = _window_open(stop.windows, arrival)
+                kg, m3, collected = kg + stop.kg, m3 + stop.m3, collected + stop.kg
+                served.add(ref_index)
+                visits.append(Visit("stop", ref_index, stop.name, arrival, begin, begin + int(svc[n]), leg,
+                                    round(kg, 3), round(m3, 4), stop.ref))
+            else:
+                depot = vehicle.start_depot
+                kg = m3 = 0.0
+                visits.append(Visit("unload", depot.index, depot.name, arrival, arrival,
+                                    arrival + int(svc[n]), leg, 0.0, 0.0, depot.ref))
+            prev, t = n, visits[-1].departure
+        final = int(dist[prev, vehicle.end_depot.index])
+        end_time = t + int(dur[prev, vehicle.end_depot.index]) + vehicle.end_depot.unload_time
+        trips = 1 + sum(1 for x in visits if x.kind == "unload")
+        routes.append(Route(v, vehicle.name, vehicle.shift[0], end_time, visits, total + final, empty,
+                            final, round(collected, 3), trips, vehicle.ref))
+    dropped = [Dropped(s.index, s.name, s.required, explain(layout, s), s.ref)
+               for s in m.stops if s.index not in served]
+    status = "feasible" if not any(d.required for d in dropped) else "infeasible"
+    return Result(routes, dropped, status, objective, seconds, warm_name)
+
+
+def _window_open(windows, arrival: int) -> int:
+    """Service starts on arrival, or when the next window opens."""
+    for a, b in windows:
+        if arrival <= b:
+            return max(a, arrival)
+    return arrival  # late: only a model violation could lead here, and the checker reports it
+
+
+def _without_idle_unloads(layout: Layout, nodes: list[int]) -> list[int]:
+    """Drop unload visits with nothing on board: the solver may leave such reload nodes in
+    place at zero cost, and they mean nothing to a driver."""
+    out, loaded = [], False
+    for n in nodes:
+        if layout.kind(n)[0] == "stop":
+            loaded = True
+            out.append(n)
+        elif loaded:
+            out.append(n)
+            loaded = False
+    while out and layout.kind(out[-1])[0] == "reload":
+        out.pop()  # the end depot unloads anyway
+    return out
