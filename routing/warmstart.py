@@ -7,6 +7,8 @@ unreachably far. OR-Tools then accepts the routes only if they satisfy the whole
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from routing.layout import Layout
@@ -45,6 +47,7 @@ def pyvrp_routes(layout: Layout, seconds: float, seed: int = 0) -> list[list[int
             cols = [layout.n_depots + i for i in banned]
             d[:, cols] = FAR
             d[cols, :] = FAR
+            np.fill_diagonal(d, 0)
             profiles[banned] = len(dist_mats)
             dist_mats.append(d)
             dur_mats.append(dur)
@@ -57,7 +60,10 @@ def pyvrp_routes(layout: Layout, seconds: float, seed: int = 0) -> list[list[int
             reload_depots=[v.start_depot.index] if v.max_trips > 1 else [],
             max_reloads=v.max_trips - 1, name=v.name))
     data = pyvrp.ProblemData(locations, clients, depots, vehicle_types, dist_mats, dur_mats)
-    result = pyvrp.solve(data, MaxRuntime(max(0.1, seconds)), seed=seed, display=False, collect_stats=False)
+    with warnings.catch_warnings():
+        # PyVRP warns when it cannot find a feasible plan; OR-Tools then plans without it.
+        warnings.simplefilter("ignore")
+        result = pyvrp.solve(data, MaxRuntime(max(0.1, seconds)), seed=seed, display=False, collect_stats=False)
     best = result.best
     if not best.is_feasible():
         return None
