@@ -31,6 +31,8 @@ class SolverParams:
     num_workers: int = 1
     # Above this many stops the problem is split by depot and then by sector.
     decompose_above: int = 600
+    # Stops per part when decomposing.
+    part_size: int = 350
     # Extra weight of empty kilometres in the objective (1.0: an empty km costs double).
     empty_km_weight: float = 1.0
     seed: int = 0

@@ -1,0 +1,126 @@
+"""Large problems: split by depot, then into angular sectors around it, and solve the
+parts side by side (``num_workers`` processes). OR-Tools' local search slows down sharply
+with size; parts of a few hundred stops each get far more improving moves per second.
+
+Each stop goes to the nearest depot that has a vehicle able to carry it; each depot's
+vehicles are shared among its sectors in proportion to the sectors' weight to collect.
+Stops that no vehicle can carry stay with the nearest depot and come back as dropped,
+with the reason, like in an undivided solve.
+"""
+from __future__ import annotations
+
+import math
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+
+import numpy as np
+
+from routing.model import Model
+from routing.params import SolverParams
+from routing.result import Result
+
+
+
+def split(model: Model, part_size: int) -> list[tuple[Model, list[int], list[int]]]:
+    """Parts as (sub-model, original vehicle indices, original stop indices)."""
+    depots_with = {d.index: [v for v in model.vehicles if v.start_depot.index == d.index] for d in model.depots}
+    locs = [d.location for d in model.depots] + [s.location for s in model.stops]
+    dist = model.provider.matrices(locs).distance
+    nd = len(model.depots)
+    groups: dict[int, list[int]] = {d: [] for d in depots_with if depots_with[d]}
+    for s in model.stops:
+        able = [d for d, vs in depots_with.items() if any(v.can_carry(s) for v in vs)] or list(groups)
+        groups[min(able, key=lambda d: dist[d, nd + s.index])].append(s.index)
+    parts = []
+    for d, stop_ids in groups.items():
+        vehicles = depots_with[d]
+        n_parts = max(1, min(len(vehicles), math.ceil(len(stop_ids) / part_size)))
+        depot = model.depots[d]
+        angle = {i: math.atan2(model.stops[i].location[0] - depot.location[0],
+                               model.stops[i].location[1] - depot.location[1]) for i in stop_ids}
+        ordered = sorted(stop_ids, key=angle.get)
+        sectors = [list(c) for c in np.array_split(np.array(ordered, dtype=int), n_parts)] if ordered else [[]]
+        weights = [sum(model.stops[i].kg for i in sec) + 1.0 for sec in sectors]
+        shares = _apportion(len(vehicles), weights)
+        # Vehicles are handed out in order, so each sector gets its share.
+        cursor = 0
+        for sec, share in zip(sectors, shares):
+            vs = vehicles[cursor:cursor + share]
+            cursor += share
+            parts.append(_submodel(model, [v.index for v in vs], [int(i) for i in sec]))
+    return parts
+
+
+def _apportion(n: int, weights: list[float]) -> list[int]:
+    """n vehicles over the sectors, in proportion to weight, at least one each."""
+    k = len(weights)
+    base = [1] * k
+    rest = n - k
+    total = sum(weights)
+    exact = [rest * w / total for w in weights]
+    extra = [int(e) for e in exact]
+    order = sorted(range(k), key=lambda i: exact[i] - extra[i], reverse=True)
+    for i in order[: rest - sum(extra)]:
+        extra[i] += 1
+    return [b + e for b, e in zip(base, extra)]
+
+
+def _submodel(model: Model, vehicle_ids: list[int], stop_ids: list[int]):
+    sub = Model(provider=model.provider)
+    depot_map = {}
+    for vi in vehicle_ids:
+        for dep in (model.vehicles[vi].start_depot, model.vehicles[vi].end_depot):
+            if dep.index not in depot_map:
+                depot_map[dep.index] = replace(dep, index=len(sub.depots))
+                sub.depots.append(depot_map[dep.index])
+    for vi in vehicle_ids:
+        v = model.vehicles[vi]
+        sub.vehicles.append(replace(v, index=len(sub.vehicles), start_depot=depot_map[v.start_depot.index],
+                                    end_depot=depot_map[v.end_depot.index]))
+    for si in stop_ids:
+        sub.stops.append(replace(model.stops[si], index=len(sub.stops)))
+    return sub, vehicle_ids, stop_ids
+
+
+def _solve_part(args) -> Result:
+    sub, params = args
+    from routing.solver import solve
+
+    return solve(sub, params)
+
+
+def solve_decomposed(model: Model, params: SolverParams) -> Result:
+    started = time.monotonic()
+    parts = split(model, params.part_size)
+    workers = min(params.num_workers, len(parts))
+    rounds = math.ceil(len(parts) / workers)
+    # Splitting took some of the budget; what is left is shared by rounds of parallel parts.
+    budget = max(1.0, (params.time_limit - (time.monotonic() - started)) * 0.95 / rounds)
+    sub_params = replace(params, time_limit=budget, decompose_above=10**9)
+    jobs = [(sub, sub_params) for sub, _, _ in parts]
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_solve_part, jobs))
+    else:
+        results = [_solve_part(job) for job in jobs]
+    routes, dropped, objective = [], [], 0
+    for (sub, vehicle_ids, stop_ids), res in zip(parts, results):
+        objective += res.objective
+        for r in res.routes:
+            r.vehicle = vehicle_ids[r.vehicle]
+            for visit in r.visits:
+                if visit.kind == "stop":
+                    visit.index = stop_ids[visit.index]
+                else:
+                    visit.index = model.vehicles[r.vehicle].start_depot.index
+            routes.append(r)
+        for d in res.dropped:
+            d.index = stop_ids[d.index]
+            dropped.append(d)
+    routes.sort(key=lambda r: r.vehicle)
+    status = "feasible" if not any(d.required for d in dropped) else "infeasible"
+    warm = ",".join(sorted({r.warm_start for r in results}))
+    result = Result(routes, dropped, status, objective, time.monotonic() - started, warm)
+    result.stats.update(parts=len(parts), workers=workers, part_sizes=[len(p[2]) for p in parts])
+    return result
