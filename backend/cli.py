@@ -101,7 +101,9 @@ def serve(host: str, port: int, threads: int) -> None:
 
 
 def register_cli(app) -> None:
-    for cmd in (db_group, users_group, seed_demo, serve):
+    from iot.cli import COMMANDS
+
+    for cmd in (db_group, users_group, seed_demo, serve, *COMMANDS):
         app.cli.add_command(cmd)
 
 

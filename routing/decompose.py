@@ -34,22 +34,41 @@ def split(model: Model, part_size: int) -> list[tuple[Model, list[int], list[int
         groups[min(able, key=lambda d: dist[d, nd + s.index])].append(s.index)
     parts = []
     for d, stop_ids in groups.items():
-        vehicles = depots_with[d]
-        n_parts = max(1, min(len(vehicles), math.ceil(len(stop_ids) / part_size)))
-        depot = model.depots[d]
-        angle = {i: math.atan2(model.stops[i].location[0] - depot.location[0],
-                               model.stops[i].location[1] - depot.location[1]) for i in stop_ids}
-        ordered = sorted(stop_ids, key=angle.get)
-        sectors = [list(c) for c in np.array_split(np.array(ordered, dtype=int), n_parts)] if ordered else [[]]
-        weights = [sum(model.stops[i].kg for i in sec) + 1.0 for sec in sectors]
-        shares = _apportion(len(vehicles), weights)
-        # Vehicles are handed out in order, so each sector gets its share.
-        cursor = 0
-        for sec, share in zip(sectors, shares):
-            vs = vehicles[cursor:cursor + share]
-            cursor += share
-            parts.append(_submodel(model, [v.index for v in vs], [int(i) for i in sec]))
+        parts += _sectors(model, model.depots[d], depots_with[d], stop_ids, part_size)
     return parts
+
+
+def _sectors(model: Model, depot, vehicles, stop_ids: list[int], part_size: int):
+    """Angular sectors around one depot. General trucks (able to carry most of the
+    depot's stops) are shared out by weight; a special truck (e-waste, hazardous) joins
+    the sector holding most of what it can carry; a stop left in a sector where no
+    truck can carry it moves to one where a truck can."""
+    stops = model.stops
+    can = {v.index: {i for i in stop_ids if v.can_carry(stops[i])} for v in vehicles}
+    general = [v for v in vehicles if len(can[v.index]) * 2 >= len(stop_ids)] or list(vehicles)
+    special = [v for v in vehicles if v not in general]
+    n_parts = max(1, min(len(general), math.ceil(len(stop_ids) / part_size)))
+    angle = {i: math.atan2(stops[i].location[0] - depot.location[0], stops[i].location[1] - depot.location[1])
+             for i in stop_ids}
+    ordered = sorted(stop_ids, key=angle.get)
+    sectors = [[int(i) for i in c] for c in np.array_split(np.array(ordered, dtype=int), n_parts)]
+    weights = [sum(stops[i].kg for i in sec) + 1.0 for sec in sectors]
+    fleets: list[list] = []
+    cursor = 0
+    for share in _apportion(len(general), weights):
+        fleets.append(general[cursor:cursor + share])
+        cursor += share
+    for v in special:
+        best = max(range(n_parts), key=lambda k: len(can[v.index] & set(sectors[k])))
+        fleets[best].append(v)
+    for k, sec in enumerate(sectors):
+        for i in list(sec):
+            if not any(i in can[v.index] for v in fleets[k]):
+                home = next((j for j in range(n_parts) if any(i in can[v.index] for v in fleets[j])), None)
+                if home is not None:
+                    sec.remove(i)
+                    sectors[home].append(i)
+    return [_submodel(model, [v.index for v in fleet], sec) for fleet, sec in zip(fleets, sectors)]
 
 
 def _apportion(n: int, weights: list[float]) -> list[int]:

@@ -9,12 +9,12 @@ from backend.services.errors import ServiceError
 
 
 def register_api(app, api) -> None:
-    from backend.api import accounts, registry
+    from backend.api import accounts, registry, telemetry
 
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token"}
     )
-    for blp in accounts.BLUEPRINTS + registry.BLUEPRINTS:
+    for blp in accounts.BLUEPRINTS + registry.BLUEPRINTS + telemetry.BLUEPRINTS:
         api.register_blueprint(blp)
 
     @app.errorhandler(ServiceError)

@@ -15,6 +15,7 @@ from backend.api.common import page
 from backend.extensions import db
 from backend.models import STAFF_ROLES
 from backend.schemas.common import NearArgs
+from backend.schemas.telemetry import BinDetailSchema
 from backend.schemas.registry import (
     BinArgs, BinPatchSchema, BinSchema, CategoryArgs, CategoryPatchSchema, CategorySchema,
     SiteArgs, SitePatchSchema, SiteSchema, VehicleArgs, VehiclePatchSchema, VehicleSchema,
@@ -156,10 +157,16 @@ class Bins(MethodView):
 class BinView(MethodView):
     @roles(bins, *STAFF)
     @bins.etag
-    @bins.response(200, BinSchema)
+    @bins.response(200, BinDetailSchema)
     def get(self, bin_id):
-        """Read a bin"""
-        return assets.get_bin(db.session, bin_id)
+        """Read a bin, with its current state and fill forecast"""
+        from backend.api.telemetry import bin_detail
+
+        b = assets.get_bin(db.session, bin_id)
+        # The ETag covers the registry fields only: a new reading must not make an
+        # admin's pending edit fail with 412.
+        bins.set_etag(b, BinSchema)
+        return bin_detail(b)
 
     @roles(bins, "admin")
     @bins.etag

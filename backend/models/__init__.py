@@ -4,8 +4,10 @@ from backend.models.assets import BIN_STATUSES, Bin, Vehicle
 from backend.models.base import Base, utcnow
 from backend.models.catalog import UNITS, MaterialCategory
 from backend.models.network import TIERS, Site
+from backend.models.telemetry import ALERT_KINDS, Alert, BinState, DeadLetter, Reading
 
 __all__ = [
     "Base", "utcnow", "Site", "TIERS", "MaterialCategory", "UNITS",
     "Bin", "BIN_STATUSES", "Vehicle", "User", "ROLES", "STAFF_ROLES",
+    "Reading", "DeadLetter", "BinState", "Alert", "ALERT_KINDS",
 ]

@@ -38,6 +38,9 @@ class Bin(Timestamped, Base):
     empty_distance_mm: Mapped[int] = mapped_column(default=1200)
     full_distance_mm: Mapped[int] = mapped_column(default=150)
     fill_threshold_pct: Mapped[float] = mapped_column(default=80.0)
+    # The device's MQTT password, hashed in Mosquitto's PBKDF2-SHA512 format, for the
+    # broker's password file; the clear password is shown once when it is issued.
+    mqtt_password_hash: Mapped[str | None] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(16), default="in_service")
     active: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(default=1)

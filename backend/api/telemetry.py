@@ -1,0 +1,77 @@
+"""Telemetry: readings of a bin, alerts and their acknowledgement, device credentials."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from backend.api.auth import current_user, roles
+from backend.api.common import page
+from backend.extensions import db
+from backend.models import STAFF_ROLES, BinState
+from backend.schemas.telemetry import AlertArgs, AlertSchema, CredentialsSchema, ReadingArgs, ReadingSchema
+from backend.services import alerts, assets, devices, telemetry
+from backend.services.forecast import HISTORY, forecast
+
+readings = Blueprint("readings", __name__, url_prefix="/api/v1/bins", description="Bin telemetry")
+alerts_blp = Blueprint("alerts", __name__, url_prefix="/api/v1/alerts", description="Bin alerts")
+
+
+def bin_detail(b) -> dict:
+    """A bin with its current state and fill forecast (for GET /bins/{id})."""
+    from backend.schemas.registry import BinSchema
+
+    state = db.session.get(BinState, b.id)
+    since = datetime.now(timezone.utc) - HISTORY
+    fc = forecast(telemetry.fill_history(db.session, b.id, since), b.fill_threshold_pct)
+    # Raw attribute values: the response schema does the serializing.
+    return {**{name: getattr(b, name) for name in BinSchema().dump_fields}, "state": state, "forecast": fc}
+
+
+@readings.route("/<int:bin_id>/readings")
+class Readings(MethodView):
+    @roles(readings, *STAFF_ROLES)
+    @readings.arguments(ReadingArgs, location="query")
+    @readings.response(200, ReadingSchema(many=True))
+    @readings.paginate(page_size=500, max_page_size=5000)
+    def get(self, args, bin_id, pagination_parameters):
+        """Readings of a bin between `from` and `to` (default: the last 7 days), oldest first"""
+        assets.get_bin(db.session, bin_id)
+        end = args.get("to") or datetime.now(timezone.utc)
+        start = args.get("from_") or end - timedelta(days=7)
+        return page(telemetry.readings_between(db.session, bin_id, start, end), pagination_parameters)
+
+
+@readings.route("/<int:bin_id>/credentials")
+class Credentials(MethodView):
+    @roles(readings, "admin")
+    @readings.response(201, CredentialsSchema)
+    def post(self, bin_id):
+        """Issue (or rotate) the bin's MQTT password; re-export the broker files afterwards"""
+        b = assets.get_bin(db.session, bin_id)
+        password = devices.issue_credentials(db.session, [b])[b.device_id]
+        return {"device_id": b.device_id, "username": b.device_id, "password": password}
+
+
+@alerts_blp.route("")
+class Alerts(MethodView):
+    @roles(alerts_blp, *STAFF_ROLES)
+    @alerts_blp.arguments(AlertArgs, location="query")
+    @alerts_blp.response(200, AlertSchema(many=True))
+    @alerts_blp.paginate()
+    def get(self, args, pagination_parameters):
+        """Alerts, newest first, filtered by state, kind or bin"""
+        return page(alerts.alert_query(**args), pagination_parameters)
+
+
+@alerts_blp.route("/<int:alert_id>/ack")
+class AlertAck(MethodView):
+    @roles(alerts_blp, "dispatcher", "operator", "admin")
+    @alerts_blp.response(200, AlertSchema)
+    def post(self, alert_id):
+        """Acknowledge an alert (409 if it is already closed)"""
+        return alerts.acknowledge(db.session, alert_id, current_user().id)
+
+
+BLUEPRINTS = (readings, alerts_blp)
