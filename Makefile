@@ -31,7 +31,7 @@ install: system-deps $(STAMP)
 demo: install
 	$(BIN)/recyclenet db upgrade
 	$(BIN)/recyclenet seed-demo --seed 7 --bins 240
-	$(BIN)/recyclenet serve --host 127.0.0.1 --port 5000
+	$(BIN)/recyclenet demo --port 5000
 
 test: install
 	$(BIN)/pytest -q -n 2 --dist loadfile

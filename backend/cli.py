@@ -101,9 +101,10 @@ def serve(host: str, port: int, threads: int) -> None:
 
 
 def register_cli(app) -> None:
+    from backend.demo import demo
     from iot.cli import COMMANDS
 
-    for cmd in (db_group, users_group, seed_demo, serve, *COMMANDS):
+    for cmd in (db_group, users_group, seed_demo, serve, demo, *COMMANDS):
         app.cli.add_command(cmd)
 
 

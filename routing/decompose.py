@@ -30,7 +30,7 @@ def split(model: Model, part_size: int) -> list[tuple[Model, list[int], list[int
     nd = len(model.depots)
     groups: dict[int, list[int]] = {d: [] for d in depots_with if depots_with[d]}
     for s in model.stops:
-        able = [d for d, vs in depots_with.items() if any(v.can_carry(s) for v in vs)] or list(groups)
+        able = [d for d, vs in depots_with.items() if any(v.may_serve(s) for v in vs)] or list(groups)
         groups[min(able, key=lambda d: dist[d, nd + s.index])].append(s.index)
     parts = []
     for d, stop_ids in groups.items():
@@ -44,7 +44,7 @@ def _sectors(model: Model, depot, vehicles, stop_ids: list[int], part_size: int)
     the sector holding most of what it can carry; a stop left in a sector where no
     truck can carry it moves to one where a truck can."""
     stops = model.stops
-    can = {v.index: {i for i in stop_ids if v.can_carry(stops[i])} for v in vehicles}
+    can = {v.index: {i for i in stop_ids if v.may_serve(stops[i])} for v in vehicles}
     general = [v for v in vehicles if len(can[v.index]) * 2 >= len(stop_ids)] or list(vehicles)
     special = [v for v in vehicles if v not in general]
     n_parts = max(1, min(len(general), math.ceil(len(stop_ids) / part_size)))
@@ -97,8 +97,11 @@ def _submodel(model: Model, vehicle_ids: list[int], stop_ids: list[int]):
         v = model.vehicles[vi]
         sub.vehicles.append(replace(v, index=len(sub.vehicles), start_depot=depot_map[v.start_depot.index],
                                     end_depot=depot_map[v.end_depot.index]))
+    new_index = {vi: k for k, vi in enumerate(vehicle_ids)}
     for si in stop_ids:
-        sub.stops.append(replace(model.stops[si], index=len(sub.stops)))
+        stop = model.stops[si]
+        pinned = None if stop.vehicles is None else frozenset(new_index[v] for v in stop.vehicles if v in new_index)
+        sub.stops.append(replace(stop, index=len(sub.stops), vehicles=pinned))
     return sub, vehicle_ids, stop_ids
 
 

@@ -7,11 +7,13 @@ from routing.model import Stop
 
 def explain(layout: Layout, stop: Stop) -> str:
     m = layout.model
-    allowed = [v for v in m.vehicles if v.can_carry(stop)]
+    allowed = [v for v in m.vehicles if v.may_serve(stop)]
     if not allowed:
+        if stop.vehicles is not None and any(v.can_carry(stop) for v in m.vehicles):
+            return "compatibility: pinned to trucks that cannot take it"
         if stop.hazardous:
             return "compatibility: hazardous material needs a vehicle with a hazardous licence, and none is available"
-        return f"compatibility: no vehicle may carry category {stop.category!r}"
+        return f"compatibility: no vehicle may carry {', '.join(sorted(stop.categories))}"
     fitting = [v for v in allowed if stop.kg <= v.capacity_kg and stop.m3 <= v.capacity_m3]
     if not fitting:
         kg = max(v.capacity_kg for v in allowed)

@@ -5,6 +5,7 @@ Nodes are: one per depot, one per stop, then per vehicle ``max_trips - 1`` reloa
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +15,12 @@ from routing.model import Model
 
 QTY_SCALE_KG = 10  # 0.1 kg resolution
 QTY_SCALE_L = 1000  # m3 -> litres
+
+
+def units_up(quantity: float, scale: int) -> int:
+    """Demand in solver units, rounded up: integer loads within capacity are then real
+    loads within capacity (rounding to nearest let a full truck exceed it by a sliver)."""
+    return math.ceil(quantity * scale - 1e-9)
 
 
 @dataclass
@@ -62,10 +69,10 @@ class Layout:
         """Per node, in solver units; a reload node takes off up to its vehicle's capacity."""
         m = self.model
         if which == "kg":
-            qty = [round(s.kg * QTY_SCALE_KG) for s in m.stops]
+            qty = [units_up(s.kg, QTY_SCALE_KG) for s in m.stops]
             cap = [self.capacity(v, "kg") for v in range(len(m.vehicles))]
         else:
-            qty = [round(s.m3 * QTY_SCALE_L) for s in m.stops]
+            qty = [units_up(s.m3, QTY_SCALE_L) for s in m.stops]
             cap = [self.capacity(v, "m3") for v in range(len(m.vehicles))]
         return [0] * self.n_depots + qty + [-cap[v] for v in self.reload_owner]
 

@@ -43,9 +43,14 @@ class Vehicle:
     ref: Any = None
 
     def can_carry(self, stop: "Stop") -> bool:
+        """The truck may carry what the stop hands over (all its categories)."""
         if stop.hazardous and not self.hazardous_licence:
             return False
-        return self.categories is None or stop.category is None or stop.category in self.categories
+        return self.categories is None or stop.categories <= self.categories
+
+    def may_serve(self, stop: "Stop") -> bool:
+        """It may carry the stop's material and the stop is not pinned to other trucks."""
+        return self.can_carry(stop) and (stop.vehicles is None or self.index in stop.vehicles)
 
 
 @dataclass(frozen=True)
@@ -61,9 +66,14 @@ class Stop:
     windows: tuple[tuple[int, int], ...] = ()
     required: bool = True
     prize: float = 0.0
-    category: str | None = None
+    categories: frozenset[str] = frozenset()
     hazardous: bool = False
+    vehicles: frozenset[int] | None = None  # pinned to these trucks (a dispatcher's move)
     ref: Any = None
+
+    @property
+    def category(self) -> str | None:
+        return next(iter(sorted(self.categories)), None)
 
 
 @dataclass
@@ -101,7 +111,8 @@ class Model:
     def add_stop(
         self, name: str, location: Location, *, kg: float = 0.0, m3: float = 0.0, service_time: int = 0,
         windows: Sequence[tuple[int, int]] = (), required: bool = True, prize: float = 0.0,
-        category: str | None = None, hazardous: bool = False, ref: Any = None,
+        category: str | None = None, categories: Sequence[str] = (), hazardous: bool = False,
+        vehicles: Sequence[Vehicle] | None = None, ref: Any = None,
     ) -> Stop:
         if kg < 0 or m3 < 0 or service_time < 0:
             raise ModelError(f"stop {name}: quantities and service time must be >= 0")
@@ -113,8 +124,10 @@ class Model:
                 raise ModelError(f"stop {name}: time windows overlap")
         if not required and prize <= 0:
             raise ModelError(f"stop {name}: an optional stop needs a positive prize")
+        cats = frozenset(categories) | ({category} if category else set())
+        pinned = frozenset(v.index for v in vehicles) if vehicles is not None else None
         stop = Stop(len(self.stops), name, tuple(location), float(kg), float(m3), int(service_time),
-                    windows, required, float(prize), category, hazardous, ref)
+                    windows, required, float(prize), cats, hazardous, pinned, ref)
         self.stops.append(stop)
         return stop
 

@@ -14,7 +14,7 @@ from ortools.constraint_solver import routing_ils_pb2 as ils_pb2
 from ortools.util import optional_boolean_pb2
 
 from routing.diagnose import explain
-from routing.layout import QTY_SCALE_KG, QTY_SCALE_L, Layout, build_layout
+from routing.layout import Layout, build_layout
 from routing.model import Model
 from routing.params import SolverParams
 from routing.result import Dropped, Result, Route, Visit
@@ -95,7 +95,7 @@ class Built:
             index = manager.NodeToIndex(lay.stop_node(s.index))
             penalty = REQUIRED_PENALTY if s.required else int(round(s.prize * COST_SCALE))
             routing.AddDisjunction([index], penalty)
-            allowed = [v.index for v in self.model.vehicles if v.can_carry(s)]
+            allowed = [v.index for v in self.model.vehicles if v.may_serve(s)]
             if not allowed:
                 routing.ActiveVar(index).SetValue(0)
             elif len(allowed) < len(self.model.vehicles):

@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from routing.layout import Layout
+from routing.layout import QTY_SCALE_KG, QTY_SCALE_L, Layout, units_up
 from routing.solver import COST_SCALE
 
 FAR = 10**9  # distance that makes an arc useless to PyVRP without overflowing its sums
@@ -34,14 +34,14 @@ def pyvrp_routes(layout: Layout, seconds: float, seed: int = 0) -> list[list[int
     for s in m.stops:
         early, late = s.windows[0] if s.windows else (0, 2**62)
         clients.append(pyvrp.Client(
-            layout.n_depots + s.index, pickup=[round(s.kg * 10), round(s.m3 * 1000)],
+            layout.n_depots + s.index, pickup=[units_up(s.kg, QTY_SCALE_KG), units_up(s.m3, QTY_SCALE_L)],
             service_duration=s.service_time, tw_early=early, tw_late=late,
             prize=int(round(s.prize * COST_SCALE)), required=s.required))
     profiles: dict[frozenset[int], int] = {}
     vehicle_types = []
     dist_mats, dur_mats = [], []
     for v in m.vehicles:
-        banned = frozenset(s.index for s in m.stops if not v.can_carry(s))
+        banned = frozenset(s.index for s in m.stops if not v.may_serve(s))
         if banned not in profiles:
             d = dist.copy()
             cols = [layout.n_depots + i for i in banned]

@@ -53,6 +53,7 @@ def check(model: Model, result: Result) -> None:
             if visit.kind == "stop":
                 s = model.stops[visit.index]
                 assert v.can_carry(s), f"{v.name} may not carry {s.name}"
+                assert s.vehicles is None or v.index in s.vehicles, f"{s.name} is pinned elsewhere"
                 assert not s.hazardous or v.hazardous_licence
                 if s.windows:
                     opens = [max(a, t) for a, b in s.windows if t <= b + LEG_TOLERANCE]

@@ -177,3 +177,41 @@ def test_great_circle_plan_in_a_real_city(solve_checked):
     r = solve_checked(m)
     assert r.feasible and 5 < r.distance_km < 40
     assert r.km_per_tonne is not None and r.empty_km > 0
+
+
+def test_capacity_holds_in_real_numbers_not_just_rounded_units(solve_checked):
+    """Four stops of 4.0003 m3 do not fit a 16 m3 truck, although each rounds to 4,000 litres."""
+    m, d = line_model()
+    for k in range(2):
+        m.add_vehicle(f"t{k}", d, capacity_kg=10_000, capacity_m3=16, shift=DAY, max_trips=1)
+    for x in (10, 11, 12, 13):
+        m.add_stop(f"s{x}", (x, 0), kg=10, m3=4.0003)
+    r = solve_checked(m, empty_km_weight=0.0)
+    assert r.feasible and len(r.routes) == 2
+
+
+def test_a_stop_with_several_categories_needs_a_truck_for_all_of_them(solve_checked):
+    """Paper and a fridge at one door: only the truck that may carry both takes it."""
+    m = Model(provider=EuclideanProvider(scale=1000))
+    a = m.add_depot("a", (0, 0), unload_time=0)
+    b = m.add_depot("b", (30, 0), unload_time=0)
+    m.add_vehicle("paper-only", a, capacity_kg=1000, capacity_m3=100, shift=DAY, categories=["paper"])
+    m.add_vehicle("bulky", b, capacity_kg=1000, capacity_m3=100, shift=DAY, categories=["paper", "ewaste"])
+    m.add_stop("door", (1, 0), kg=70, categories=["paper", "ewaste"])
+    r = solve_checked(m)
+    assert [route.vehicle_name for route in r.routes] == ["bulky"]
+
+
+def test_pinned_stop_goes_on_the_chosen_truck(solve_checked):
+    """A dispatcher pins a stop to the far truck; the plan follows although it drives more."""
+    m = Model(provider=EuclideanProvider(scale=1000))
+    a = m.add_depot("a", (0, 0), unload_time=0)
+    b = m.add_depot("b", (30, 0), unload_time=0)
+    near = m.add_vehicle("near", a, capacity_kg=1000, capacity_m3=100, shift=DAY)
+    far = m.add_vehicle("far", b, capacity_kg=1000, capacity_m3=100, shift=DAY)
+    m.add_stop("pinned", (1, 0), kg=5, vehicles=[far])
+    m.add_stop("free", (2, 0), kg=5)
+    r = solve_checked(m)
+    on = {v.name: route.vehicle_name for route in r.routes for v in route.stops}
+    assert on["pinned"] == "far" and r.feasible
+    assert near.index != far.index
