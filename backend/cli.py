@@ -102,9 +102,10 @@ def serve(host: str, port: int, threads: int) -> None:
 
 def register_cli(app) -> None:
     from backend.demo import demo
+    from backend.plan_cli import plan_command
     from iot.cli import COMMANDS
 
-    for cmd in (db_group, users_group, seed_demo, serve, demo, *COMMANDS):
+    for cmd in (db_group, users_group, seed_demo, serve, demo, plan_command, *COMMANDS):
         app.cli.add_command(cmd)
 
 

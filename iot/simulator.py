@@ -4,8 +4,10 @@ Fill grows by category and weekday with sensor noise; batteries drain; now and t
 payload is broken on purpose (the ingest must dead-letter it, not die). The simulated
 clock starts ``backfill_hours`` in the past and runs ``speedup`` times faster than real
 time until it catches up with now, then keeps pace: timestamps are never in the future.
-A bin past its threshold is collected a few hours later; the simulator records that
-emptying through the service layer, standing in for the truck until routes execute.
+Collections follow the city's fixed weekly round (the status quo before need-based
+planning, backend.services.baseline): a bin is emptied mid-morning on its round days. The
+simulator records each emptying through the service layer, standing in for the truck
+until the platform's own routes execute.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -23,6 +26,7 @@ from iot import topics
 # % of capacity per day, by category prefix
 DAILY_FILL = {"paper": 22.0, "plastics": 28.0, "glass": 9.0, "metals": 7.0, "textiles": 11.0, "hazardous": 3.0}
 WEEKDAY_FACTOR = (0.9, 0.9, 0.95, 0.95, 1.0, 1.35, 1.3)  # weekends fill faster
+CITY_TZ = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass
@@ -34,8 +38,9 @@ class SimBin:
     fill: float
     battery: float
     next_report: datetime
+    round_days: tuple[int, ...] = ()
     seq: int = 0
-    collect_at: datetime | None = None
+    last_collected: datetime | None = None
 
 
 class Simulator:
@@ -59,24 +64,27 @@ class Simulator:
                                .join(MaterialCategory, Bin.category_id == MaterialCategory.id)
                                .where(Bin.active.is_(True)).order_by(Bin.id))
         bins = []
+        from backend.services.baseline import round_days
+
         for bin_id, device_id, threshold, code in rows:
             base = DAILY_FILL.get(code.split(".")[0], 10.0)
             bins.append(SimBin(bin_id, device_id, base * rng.uniform(0.5, 1.6), threshold,
                                rng.uniform(0, 70), rng.uniform(60, 100),
-                               start + timedelta(seconds=rng.uniform(0, interval))))
+                               start + timedelta(seconds=rng.uniform(0, interval)), round_days(bin_id, code)))
         return cls(session, url, bins, interval=interval, speedup=speedup, seed=seed, bad_rate=bad_rate, start=start)
 
     def _advance(self, b: SimBin, until: datetime) -> None:
         hours = (until - b.next_report + timedelta(seconds=self.interval)).total_seconds() / 3600
         b.fill = min(100.0, b.fill + b.daily_rate / 24 * hours * WEEKDAY_FACTOR[until.weekday()])
         b.battery = max(0.0, b.battery - 0.01)
-        if b.fill >= b.threshold and b.collect_at is None:
-            b.collect_at = until + timedelta(hours=self.rng.uniform(1, 12))
-        if b.collect_at is not None and until >= b.collect_at:
+        local = until.astimezone(CITY_TZ)
+        due = local.weekday() in b.round_days and local.hour >= 10 and (
+            b.last_collected is None or b.last_collected.astimezone(CITY_TZ).date() != local.date())
+        if due:
             from backend.services.telemetry import record_emptying
 
             record_emptying(self.session, b.bin_id, until)
-            b.fill, b.collect_at = self.rng.uniform(0, 3), None
+            b.fill, b.last_collected = self.rng.uniform(0, 3), until
 
     def _payload(self, b: SimBin, at: datetime) -> tuple[str, bytes]:
         b.seq += 1
@@ -96,6 +104,33 @@ class Simulator:
                 return topics.telemetry("UNKNOWN-" + b.device_id), json.dumps(body).encode()
         return topics.telemetry(b.device_id), json.dumps(body).encode()
 
+    def due(self, until: datetime):
+        """(topic, payload, measured at) of every report due up to ``until``, in time order per bin."""
+        for b in self.bins:
+            while b.next_report <= until:
+                self._advance(b, b.next_report)
+                topic, payload = self._payload(b, b.next_report)
+                yield topic, payload, b.next_report
+                b.next_report += timedelta(seconds=self.interval * self.rng.uniform(0.95, 1.05))
+
+    def backfill(self, until: datetime | None = None, batch: int = 2000) -> int:
+        """History without a broker: the same reports, straight through the ingest service
+        (tests, demos and the digital twin). Emptyings are recorded as the bins are collected."""
+        from backend.services.telemetry import DeviceDirectory, Incoming, ingest_batch
+
+        until = until or datetime.now(timezone.utc)
+        directory, items, n = DeviceDirectory(), [], 0
+        reports = sorted(self.due(until), key=lambda r: r[2])
+        for topic, payload, at in reports:
+            items.append(Incoming(topic, payload, at))
+            if len(items) >= batch:
+                n += ingest_batch(self.session, items, directory, now=until).readings
+                items = []
+        if items:
+            n += ingest_batch(self.session, items, directory, now=until).readings
+        self.sim_now = until
+        return n
+
     def run(self, duration: float | None = None) -> int:
         rn_mqtt.connect(self.client)
         self.client.loop_start()
@@ -108,13 +143,9 @@ class Simulator:
                 step = timedelta(seconds=(now_real - last) * self.speedup)
                 last = now_real
                 self.sim_now = min(self.sim_now + step, datetime.now(timezone.utc))
-                for b in self.bins:
-                    while b.next_report <= self.sim_now:
-                        self._advance(b, b.next_report)
-                        topic, payload = self._payload(b, b.next_report)
-                        self.client.publish(topic, payload, qos=1).wait_for_publish(5)
-                        sent += 1
-                        b.next_report += timedelta(seconds=self.interval * self.rng.uniform(0.95, 1.05))
+                for topic, payload, _ in self.due(self.sim_now):
+                    self.client.publish(topic, payload, qos=1).wait_for_publish(5)
+                    sent += 1
                 time.sleep(0.2)
         finally:
             for b in self.bins:

@@ -9,12 +9,13 @@ from backend.services.errors import ServiceError
 
 
 def register_api(app, api) -> None:
-    from backend.api import accounts, registry, telemetry
+    from backend.api import accounts, bookings, plans, registry, telemetry
 
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token"}
     )
-    for blp in accounts.BLUEPRINTS + registry.BLUEPRINTS + telemetry.BLUEPRINTS:
+    for blp in (*accounts.BLUEPRINTS, *registry.BLUEPRINTS, *telemetry.BLUEPRINTS, *bookings.BLUEPRINTS,
+                *plans.BLUEPRINTS):
         api.register_blueprint(blp)
 
     @app.errorhandler(ServiceError)

@@ -20,6 +20,8 @@ class BinStateSchema(StrictSchema):
 
 
 class ForecastSchema(StrictSchema):
+    last_at = fields.DateTime(allow_none=True)
+    last_fill = fields.Float(allow_none=True)
     rate_pct_per_day = fields.Float(allow_none=True)
     rate_by_weekday = fields.List(fields.Float(allow_none=True), metadata={"description": "Monday first"})
     threshold_at = fields.DateTime(allow_none=True)

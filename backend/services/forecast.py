@@ -32,6 +32,21 @@ class Forecast:
     threshold_at: datetime | None  # None: beyond the horizon or no data
     full_at: datetime | None
     samples: int
+    last_at: datetime | None = None
+    last_fill: float | None = None
+
+    def fill_at(self, when: datetime) -> float | None:
+        """Expected fill at ``when`` (capped at 100), or None without data."""
+        if self.last_at is None or self.rate_pct_per_day is None:
+            return self.last_fill
+        fill, t = self.last_fill, self.last_at
+        while t < when and fill < 100:
+            step = min(timedelta(hours=1), when - t)
+            rate = self.rate_by_weekday[t.weekday()]
+            rate = self.rate_pct_per_day if rate is None else rate
+            fill += rate * step.total_seconds() / 86400
+            t += step
+        return min(100.0, fill)
 
 
 def _slope_per_hour(points: list[tuple[datetime, float]]) -> float:
@@ -68,7 +83,8 @@ def forecast(readings: Sequence[tuple[datetime, float]], threshold_pct: float) -
     readings = sorted(readings)
     samples = rate_samples(readings)
     if not samples:
-        return Forecast(None, (None,) * 7, None, None, 0)
+        last = readings[-1] if readings else (None, None)
+        return Forecast(None, (None,) * 7, None, None, 0, last[0], last[1])
     overall = max(0.0, statistics.median(r for _, r in samples))
     by_day: list[float | None] = []
     for wd in range(7):
@@ -76,6 +92,7 @@ def forecast(readings: Sequence[tuple[datetime, float]], threshold_pct: float) -
         by_day.append(max(0.0, statistics.median(rates)) if len(rates) >= MIN_SAMPLES_PER_WEEKDAY else None)
     hourly = [overall if r is None else r for r in by_day]
     t, fill = readings[-1]
+    last_at, last_fill = t, fill
     threshold_at = t if fill >= threshold_pct else None
     full_at = t if fill >= 100 else None
     end = t + HORIZON
@@ -93,4 +110,4 @@ def forecast(readings: Sequence[tuple[datetime, float]], threshold_pct: float) -
             fill += gained
         t += step
     return Forecast(round(overall * 24, 3), tuple(None if r is None else round(r * 24, 3) for r in by_day),
-                    threshold_at, full_at, len(samples))
+                    threshold_at, full_at, len(samples), last_at, last_fill)

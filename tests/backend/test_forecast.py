@@ -52,3 +52,13 @@ def test_no_data_and_no_growth_give_no_prediction():
     flat = [(MONDAY + timedelta(hours=h), 12.0) for h in range(100)]
     fc = forecast(flat, 80)
     assert fc.threshold_at is None and fc.rate_pct_per_day == 0
+
+
+def test_fill_at_extrapolates_and_caps_at_full():
+    """Expected fill a day after the last reading follows the rate; it never exceeds 100."""
+    readings = [(MONDAY + timedelta(hours=h), 2 + h) for h in range(49)]  # 24 %/day, 50% at the end
+    fc = forecast(readings, threshold_pct=80)
+    last = readings[-1][0]
+    assert abs(fc.fill_at(last + timedelta(hours=12)) - 62) < 0.6
+    assert fc.fill_at(last + timedelta(days=5)) == 100
+    assert fc.fill_at(last) == 50
