@@ -1,7 +1,7 @@
 """Slots and bookings: residents book pickups and follow them; staff see them all."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -62,7 +62,7 @@ class Bookings(MethodView):
             return 201, BookingSchema().dump(booking)
 
         status, body = idempotency.run(db.session, user.id, request.headers.get("Idempotency-Key"), digest, action)
-        return body, status
+        return jsonify(body), status  # already serialized (and stored for replays)
 
 
 @blp.route("/<int:booking_id>")
