@@ -3,10 +3,11 @@ beside the raw rate of the same broker and client library with no database, in o
 
     python bench/ingest.py --messages 30000
 
-Starts its own Mosquitto and PostgreSQL (temporary directories, free ports). A publisher
-process sends N telemetry messages at QoS 1 as fast as the broker acknowledges them,
-with a window of in-flight messages. Three consumers, one after the other, on the same
-broker:
+Starts its own PostgreSQL and, for each consumer, a fresh Mosquitto (temporary
+directories, free ports): a worker's persistent session stays in its shared-subscription
+group after it stops, and would keep taking a share of the next run's messages. A
+publisher process sends N telemetry messages at QoS 1 as fast as the broker acknowledges
+them, with a window of in-flight messages. Three consumers, one after the other:
   raw        a paho subscriber with manual acks that acks on arrival (no decoding, no DB);
   postgres   `recyclenet ingest` (the real worker) into PostgreSQL;
   sqlite     the same worker into SQLite (WAL).
@@ -89,7 +90,10 @@ def raw_rate(url: str, n: int, offset: int) -> float:
 
 def worker_rate(db_url: str, url: str, n: int, offset: int, log: Path) -> float:
     engine = create_engine(db_url)
-    count = lambda: engine.connect().execute(text("SELECT count(*) FROM readings")).scalar()  # noqa: E731
+    def count() -> int:
+        with engine.connect() as c:
+            return c.execute(text("SELECT count(*) FROM readings")).scalar()
+
     before = count()
     worker = start_worker(db_url, url, log, client_id=f"bench-ingest-{offset}")
     time.sleep(2.0)  # subscribed
@@ -128,24 +132,32 @@ def main() -> int:
     ap.add_argument("--messages", type=int, default=30000)
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="recyclenet-bench-"))
-    broker = MosquittoServer().start()
     pg = PostgresServer().start()
+
+    def on_fresh_broker(measure):
+        broker = MosquittoServer().start()
+        try:
+            return measure(broker.url)
+        finally:
+            broker.stop()
+
     try:
         pg_url = pg.url("postgres")
         sqlite_url = f"sqlite:///{tmp / 'bench.db'}"
         seed(pg_url)
         seed(sqlite_url)
         rates = {
-            "raw (paho, no database)": raw_rate(broker.url, args.messages, 0),
-            "postgres (recyclenet ingest)": worker_rate(pg_url, broker.url, args.messages, 1, tmp / "pg.log"),
-            "sqlite (recyclenet ingest)": worker_rate(sqlite_url, broker.url, args.messages, 2, tmp / "sqlite.log"),
+            "raw (paho, no database)": on_fresh_broker(lambda url: raw_rate(url, args.messages, 0)),
+            "postgres (recyclenet ingest)": on_fresh_broker(
+                lambda url: worker_rate(pg_url, url, args.messages, 1, tmp / "pg.log")),
+            "sqlite (recyclenet ingest)": on_fresh_broker(
+                lambda url: worker_rate(sqlite_url, url, args.messages, 2, tmp / "sqlite.log")),
         }
         raw = rates["raw (paho, no database)"]
         print(f"{args.messages} messages, QoS 1, one Mosquitto, this machine ({os.cpu_count()} cores)")
         for name, rate in rates.items():
             print(f"  {name:30} {rate:9.0f} readings/s   {rate / raw:6.1%} of raw")
     finally:
-        broker.stop()
         pg.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

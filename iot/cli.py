@@ -19,17 +19,21 @@ from iot.mqtt import BrokerUrl
 @click.command("ingest")
 @click.option("--client-id", default=lambda: os.environ.get("RECYCLENET_INGEST_CLIENT_ID", "recyclenet-ingest-1"),
               help="Stable per worker: the broker keeps this worker's session under it.")
-@click.option("--batch-size", default=500, show_default=True)
+@click.option("--batch-size", type=int, default=lambda: int(os.environ.get("RECYCLENET_INGEST_BATCH_SIZE", 2000)),
+              show_default="2000", help="Messages per transaction at most.")
+@click.option("--session-expiry", type=int,
+              default=lambda: int(os.environ.get("RECYCLENET_INGEST_SESSION_EXPIRY", 7 * 24 * 3600)),
+              show_default="7 days", help="Seconds the broker keeps this worker's session (0: retire it).")
 @click.option("--no-shared", is_flag=True, help="Plain subscription instead of $share/ingest/...")
 @with_appcontext
-def ingest(client_id: str, batch_size: int, no_shared: bool) -> None:
+def ingest(client_id: str, batch_size: int, session_expiry: int, no_shared: bool) -> None:
     """Run the telemetry ingest worker until SIGTERM/SIGINT."""
     from backend.extensions import db
     from iot.ingest import IngestWorker, Settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     worker = IngestWorker(db, Settings(current_app.config["MQTT_URL"], client_id, batch_size=batch_size,
-                                       shared=not no_shared))
+                                       session_expiry_s=session_expiry, shared=not no_shared))
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: worker.stop())
     worker.run()

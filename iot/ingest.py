@@ -32,10 +32,10 @@ log = logging.getLogger("recyclenet.ingest")
 class Settings:
     mqtt_url: str
     client_id: str = "recyclenet-ingest-1"
-    batch_size: int = 500
+    batch_size: int = 2000
     batch_wait_s: float = 0.05
     session_expiry_s: int = 7 * 24 * 3600
-    receive_maximum: int = 5000
+    receive_maximum: int = 10000
     shared: bool = True
     offline_after_s: int = 3 * 900  # three missed 15-minute reports
     offline_check_every_s: float = 60.0

@@ -1,6 +1,6 @@
 """Smart-bin telemetry: readings, the current state of each bin, alerts, dead letters.
 
-The readings table is the big one: the unique (bin_id, measured_at) index both makes a
+The readings table is the big one: its primary key (bin_id, measured_at) both makes a
 redelivered reading a no-op and serves "this bin's last 30 days" as one index range scan.
 """
 from __future__ import annotations
@@ -22,12 +22,13 @@ BIN_DEVICE_STATUSES = ("ok", "lidOpen", "dropped", "moved", "vandalized", "burni
 
 
 class Reading(Base):
-    __tablename__ = "readings"
-    __table_args__ = (UniqueConstraint("bin_id", "measured_at", name="uq_readings_bin_measured"),)
+    """Keyed by (bin, measured at): a redelivered reading is a no-op, "this bin's last 30
+    days" is one range scan of the key, and there is no second index to maintain."""
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    bin_id: Mapped[int] = mapped_column(ForeignKey("bins.id"))
-    measured_at: Mapped[datetime]
+    __tablename__ = "readings"
+
+    bin_id: Mapped[int] = mapped_column(ForeignKey("bins.id"), primary_key=True)
+    measured_at: Mapped[datetime] = mapped_column(primary_key=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     fill_pct: Mapped[float | None]
     distance_mm: Mapped[int | None]

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from backend.models import (
     CANCELLABLE, TRANSITIONS, Booking, BookingEvent, BookingItem, MaterialCategory, Site, SlotUsage, User,
 )
-from backend.services.common import commit, get_or_404
+from backend.services.common import commit, dialect_insert, get_or_404
 from backend.services.errors import Conflict, Invalid, NotFound
 from backend.services.slots import SlotPolicy, serving_center
 
@@ -17,11 +17,7 @@ DEFAULT_PIECE_KG = 20.0  # a piece of unknown weight
 
 
 def _insert_slot_if_missing(session: Session, center_id: int, a: datetime, b: datetime, capacity: int) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    session.execute(insert(SlotUsage).values(center_id=center_id, window_start=a, window_end=b, capacity=capacity,
+    session.execute(dialect_insert(session)(SlotUsage).values(center_id=center_id, window_start=a, window_end=b, capacity=capacity,
                                              booked=0).on_conflict_do_nothing())
 
 

@@ -49,6 +49,15 @@ def ensure_unique(session: Session, model, column, value, field: str, exclude_id
         raise Conflict(f"{field} {value!r} is already taken", {field: ["already taken"]})
 
 
+def dialect_insert(session: Session):
+    """INSERT with ON CONFLICT, which PostgreSQL and SQLite both have (with one syntax)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
 def commit(session: Session) -> None:
     """Commit, turning races the pre-checks could not see into 409/412."""
     try:

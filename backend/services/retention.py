@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from backend.models import Reading
@@ -22,10 +22,10 @@ def apply_retention(session: Session, keep_raw_days: int, keep_hourly_days: int,
         raise ValueError("hourly readings must be kept at least as long as raw ones")
     raw_cut, hourly_cut = now - timedelta(days=keep_raw_days), now - timedelta(days=keep_hourly_days)
     pruned = session.execute(delete(Reading).where(Reading.measured_at < hourly_cut)).rowcount
-    keep = (select(func.min(Reading.id)).where(Reading.measured_at < raw_cut)
+    keep = (select(Reading.bin_id, func.min(Reading.measured_at)).where(Reading.measured_at < raw_cut)
             .group_by(Reading.bin_id, _hour_bucket(session)))
     thinned = session.execute(
-        delete(Reading).where(Reading.measured_at < raw_cut, Reading.id.not_in(keep))
+        delete(Reading).where(Reading.measured_at < raw_cut, tuple_(Reading.bin_id, Reading.measured_at).not_in(keep))
         .execution_options(synchronize_session=False)).rowcount
     session.commit()
     return {"pruned": pruned or 0, "thinned": thinned or 0}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from types import SimpleNamespace
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from backend.models import Alert, Bin, BinState, DeadLetter, Reading
 from backend.services import alerts as alert_rules
+from backend.services.common import dialect_insert
 from iot import codec, topics
 
 
@@ -55,14 +57,8 @@ class DeviceDirectory:
 
 
 def _insert_ignoring_duplicates(session: Session, table, rows: list[dict]) -> None:
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    session.execute(insert(table).on_conflict_do_nothing(), rows)
+    if rows:
+        session.execute(dialect_insert(session)(table).on_conflict_do_nothing(), rows)
 
 
 def ingest_batch(session: Session, items: list[Incoming], directory: DeviceDirectory,
@@ -121,11 +117,23 @@ def _states_for(session: Session, bin_ids) -> dict[int, BinState]:
     return states
 
 
+STATE_COLUMNS = ("last_seen", "last_reading_at", "fill_pct", "battery_pct", "temp_c", "device_status", "online",
+                 "last_emptied_at")
+
+
 def _update_states(session: Session, rows: list[dict], presence: dict, now: datetime) -> None:
+    """New state of every bin the batch touched, written as one batched upsert (the ORM's
+    row-by-row UPDATEs were the worker's largest cost)."""
     touched = {r["bin_id"] for r in rows} | set(presence)
     if not touched:
         return
-    states = _states_for(session, touched)
+    table = BinState.__table__
+    states = {r.bin_id: SimpleNamespace(**r._mapping) for r in session.execute(
+        select(table).where(table.c.bin_id.in_(touched)))}
+    for bin_id in touched:
+        states.setdefault(bin_id, SimpleNamespace(bin_id=bin_id, **{c: None for c in STATE_COLUMNS}))
+        if states[bin_id].online is None:
+            states[bin_id].online, states[bin_id].device_status = False, "ok"
     open_alerts = alert_rules.open_alerts(session, touched)
     for row in sorted(rows, key=lambda r: r["measured_at"]):
         state = states[row["bin_id"]]
@@ -147,6 +155,12 @@ def _update_states(session: Session, rows: list[dict], presence: dict, now: date
         elif not online:
             alert_rules.open(session, open_alerts, bin_id, "offline", "device said goodbye (MQTT Last Will)", now)
         state.online = online
+    values = [{"bin_id": st.bin_id, **{c: getattr(st, c) for c in STATE_COLUMNS}} for st in states.values()]
+    stmt = dialect_insert(session)(table)
+    # Parameters as a list (executemany): one cached statement that SQLAlchemy batches into
+    # multi-row VALUES, instead of compiling a new 4,500-parameter statement per batch.
+    session.execute(stmt.on_conflict_do_update(index_elements=[table.c.bin_id],
+                                               set_={c: stmt.excluded[c] for c in STATE_COLUMNS}), values)
 
 
 def mark_silent_offline(session: Session, silence: timedelta, now: datetime | None = None) -> int:

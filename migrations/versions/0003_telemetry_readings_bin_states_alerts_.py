@@ -63,7 +63,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('bin_id', name=op.f('pk_bin_states'))
     )
     op.create_table('readings',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('bin_id', sa.Integer(), nullable=False),
     sa.Column('measured_at', backend.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('received_at', backend.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -74,8 +73,7 @@ def upgrade() -> None:
     sa.Column('alarms', sa.String(length=120), nullable=False),
     sa.Column('seq', sa.BigInteger(), nullable=True),
     sa.ForeignKeyConstraint(['bin_id'], ['bins.id'], name=op.f('fk_readings_bin_id_bins')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_readings')),
-    sa.UniqueConstraint('bin_id', 'measured_at', name='uq_readings_bin_measured')
+    sa.PrimaryKeyConstraint('bin_id', 'measured_at', name=op.f('pk_readings'))
     )
     with op.batch_alter_table('bins', schema=None) as batch_op:
         batch_op.add_column(sa.Column('mqtt_password_hash', sa.String(length=255), nullable=True))
