@@ -26,7 +26,8 @@ from tests.support.servers import PostgresServer  # noqa: E402
 
 BINS = 10_000
 QUERY = text("SELECT measured_at, fill_pct FROM readings WHERE bin_id = :b "
-             "AND measured_at >= :end - interval '30 days' AND measured_at < :end ORDER BY measured_at")
+             "AND measured_at >= CAST(:end AS timestamptz) - interval '30 days' "
+             "AND measured_at < CAST(:end AS timestamptz) ORDER BY measured_at")
 
 
 def main() -> int:

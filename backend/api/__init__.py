@@ -9,13 +9,13 @@ from backend.services.errors import ServiceError
 
 
 def register_api(app, api) -> None:
-    from backend.api import accounts, bookings, plans, registry, telemetry
+    from backend.api import accounts, bookings, intake, plans, registry, telemetry
 
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token"}
     )
     for blp in (*accounts.BLUEPRINTS, *registry.BLUEPRINTS, *telemetry.BLUEPRINTS, *bookings.BLUEPRINTS,
-                *plans.BLUEPRINTS):
+                *plans.BLUEPRINTS, *intake.BLUEPRINTS):
         api.register_blueprint(blp)
 
     @app.errorhandler(ServiceError)

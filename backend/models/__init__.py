@@ -6,6 +6,9 @@ from backend.models.bookings import (
     BOOKING_STATUSES, CANCELLABLE, TRANSITIONS, Booking, BookingEvent, BookingItem, IdempotencyRecord, SlotUsage,
 )
 from backend.models.catalog import UNITS, MaterialCategory
+from backend.models.intake import (
+    GRADES, BookingWeight, CustodyEvent, GenerationEstimate, Intake, IntakeLine, Lot, Price, StockMovement, WalletEntry,
+)
 from backend.models.network import TIERS, Site
 from backend.models.plans import Plan, PlanRoute, RouteStop
 from backend.models.telemetry import ALERT_KINDS, Alert, BinState, DeadLetter, Reading
@@ -16,4 +19,6 @@ __all__ = [
     "Reading", "DeadLetter", "BinState", "Alert", "ALERT_KINDS",
     "Booking", "BookingItem", "BookingEvent", "IdempotencyRecord", "SlotUsage", "BOOKING_STATUSES",
     "TRANSITIONS", "CANCELLABLE", "Plan", "PlanRoute", "RouteStop",
+    "Price", "Intake", "IntakeLine", "BookingWeight", "StockMovement", "Lot", "WalletEntry", "CustodyEvent",
+    "GenerationEstimate", "GRADES",
 ]
