@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.models import (
-    Bin, Booking, BookingItem, IntakeLine, Intake, Lot, MaterialCategory, Plan, PlanRoute, RouteStop, Site,
+    Bin, BookingItem, Intake, IntakeLine, Lot, MaterialCategory, Plan, PlanRoute, RouteStop, Site,
     StockMovement,
 )
 from backend.services.stats import effective_intakes

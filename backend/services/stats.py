@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.models import (
-    Bin, Booking, BookingEvent, GenerationEstimate, Intake, IntakeLine, MaterialCategory, Plan, PlanRoute, Reading,
+    Bin, Booking, BookingEvent, GenerationEstimate, Intake, IntakeLine, MaterialCategory, Plan, Reading,
     RouteStop, Site, User,
 )
 

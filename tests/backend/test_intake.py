@@ -1,7 +1,6 @@
 """Intake, settlement, stock and lots, statistics and the mass-balance audit."""
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
 
