@@ -102,10 +102,10 @@ def serve(host: str, port: int, threads: int) -> None:
 
 def register_cli(app) -> None:
     from backend.demo import demo
-    from backend.plan_cli import audit_command, plan_command
+    from backend.plan_cli import audit_command, plan_command, twin_command
     from iot.cli import COMMANDS
 
-    for cmd in (db_group, users_group, seed_demo, serve, demo, plan_command, audit_command, *COMMANDS):
+    for cmd in (db_group, users_group, seed_demo, serve, demo, plan_command, audit_command, twin_command, *COMMANDS):
         app.cli.add_command(cmd)
 
 

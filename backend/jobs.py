@@ -50,8 +50,11 @@ def _progress(url: str, plan_id: int, seconds: float, stop: threading.Event) -> 
     engine.dispose()
 
 
-def run_plan(settings: dict, plan_id: int) -> str:
-    """Solve one queued plan (in a worker process, or inline from the CLI)."""
+def run_plan(settings: dict, plan_id: int, *, with_baseline: bool = True, now: datetime | None = None,
+             params=None) -> str:
+    """Solve one queued plan (in a worker process, or inline from the CLI and the twin).
+    ``now`` is when the plan is made (the twin's simulated clock); ``params`` overrides the
+    solver parameters derived from the plan's options."""
     from backend.db import make_engine
     from backend.models import Plan, Site
     from backend.services import bookings, planning
@@ -68,16 +71,19 @@ def run_plan(settings: dict, plan_id: int) -> str:
             tz = ZoneInfo(settings["TIMEZONE"])
             center = s.get(Site, plan.center_id)
             done = set((plan.overrides or {}).get("done", []))
-            problem = planning.build_problem(s, center, plan.day, tz, opts, overrides=plan.overrides, done_stops=done)
-            base_problem = planning.build_problem(s, center, plan.day, tz, opts, baseline=True)
+            problem = planning.build_problem(s, center, plan.day, tz, opts, overrides=plan.overrides, done_stops=done,
+                                             now=now)
+            base_problem = planning.build_problem(s, center, plan.day, tz, opts, baseline=True, now=now) \
+                if with_baseline else None
             if not problem.model.vehicles:
                 raise ValueError(f"sorting center {center.id} has no active vehicle")
-            params = SolverParams(time_limit=opts.time_limit, num_workers=int(settings["PLAN_WORKERS"]))
+            params = params or SolverParams(time_limit=opts.time_limit, num_workers=int(settings["PLAN_WORKERS"]))
             ticker = threading.Thread(target=_progress, args=(settings["DATABASE_URL"], plan_id,
-                                                               2 * opts.time_limit, stop), daemon=True)
+                                                               (2 if with_baseline else 1) * opts.time_limit, stop),
+                                      daemon=True)
             ticker.start()
             result = problem.model.solve(params)
-            base = base_problem.model.solve(params) if base_problem.model.stops else None
+            base = base_problem.model.solve(params) if base_problem and base_problem.model.stops else None
             stop.set()
             ticker.join()
             s.refresh(plan)

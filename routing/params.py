@@ -36,6 +36,9 @@ class SolverParams:
     # Extra weight of empty kilometres in the objective (1.0: an empty km costs double).
     empty_km_weight: float = 1.0
     seed: int = 0
+    # Stop after this many improving solutions instead of at the time limit (which stays a
+    # safety cap): the same input then gives the same plan on any machine, at any load.
+    max_solutions: int | None = None
     log: bool = False
 
     def __post_init__(self) -> None:

@@ -116,6 +116,8 @@ class Built:
             strategy = "PARALLEL_CHEAPEST_INSERTION" if self.layout.n_stops <= 400 else "LOCAL_CHEAPEST_INSERTION"
         p.first_solution_strategy = getattr(FIRST, strategy)
         p.time_limit.FromMilliseconds(max(1, int(seconds * 1000)))
+        if self.params.max_solutions:
+            p.solution_limit = self.params.max_solutions
         p.log_search = self.params.log
         if metaheuristic == "ITERATED_LOCAL_SEARCH":
             _iterated_local_search(p)
@@ -180,7 +182,7 @@ def solve(model: Model, params: SolverParams) -> Result:
     built = Built(model, params)
     deadline = started + params.time_limit
     warm_name, solution = "none", None
-    if params.warm_start == "pyvrp" and model.stops:
+    if params.warm_start == "pyvrp" and model.stops and not params.max_solutions:
         from routing.warmstart import pyvrp_routes
 
         routes = pyvrp_routes(built.layout, params.time_limit * params.warm_start_share, params.seed)
@@ -197,7 +199,9 @@ def solve(model: Model, params: SolverParams) -> Result:
             else:
                 warm_name = "pyvrp-rejected"
     if solution is None:
-        meta = "ITERATED_LOCAL_SEARCH" if params.metaheuristic == "AUTO" else params.metaheuristic
+        meta = params.metaheuristic
+        if meta == "AUTO":  # ILS draws random ruins; guided local search is deterministic
+            meta = "GUIDED_LOCAL_SEARCH" if params.max_solutions else "ITERATED_LOCAL_SEARCH"
         search = built.search_parameters(max(0.1, deadline - time.monotonic()), meta)
         if search.use_iterated_local_search:
             solution = built.routing.SolveWithIteratedLocalSearch(search)

@@ -60,7 +60,8 @@ def _vehicles(session: Session, model: Model, depot, center: Site, pins_exist: b
 
 
 def build_problem(session: Session, center: Site, day: date, tz: ZoneInfo, opts: PlanOptions, *,
-                  baseline: bool = False, overrides: dict | None = None, done_stops: set[str] = frozenset()) -> Problem:
+                  baseline: bool = False, overrides: dict | None = None, done_stops: set[str] = frozenset(),
+                  now: datetime | None = None) -> Problem:
     """The day's routing model for one sorting center (need-based, or the fixed-round baseline)."""
     overrides = overrides or {}
     pins, drops = overrides.get("pins", {}), set(overrides.get("drops", []))
@@ -73,7 +74,7 @@ def build_problem(session: Session, center: Site, day: date, tz: ZoneInfo, opts:
     shift_start = midnight + timedelta(seconds=min(v.shift[0] for v in vehicles.values()))
     horizon_end = shift_start + timedelta(hours=opts.horizon_hours)
     mid_shift = shift_start + timedelta(hours=4)
-    now = datetime.now(timezone.utc)
+    now = now or datetime.now(timezone.utc)
     counts = {"vehicles": len(vehicles), "bins_required": 0, "bins_optional": 0, "bookings": 0}
 
     def add(key: str, **kw):

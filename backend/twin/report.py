@@ -1,0 +1,116 @@
+"""The twin's report: Markdown, HTML, PNG plots and a JSON file of every figure."""
+from __future__ import annotations
+
+import html
+import json
+from itertools import accumulate
+from pathlib import Path
+
+LABELS = {"need": "need-based", "static": "static schedule"}
+COLORS = {"need": "#1b9e77", "static": "#d95f02"}
+
+HOW_STATIC = (
+    "The static schedule is the best fixed weekly schedule the same engine can plan: each bin's visits per week "
+    "(1, 2, 3 or 6, Monday to Saturday, evenly spread) are the fewest that keep it below 95% between two visits at "
+    "its average fill rate; the bins of each weekday are routed once per sorting center by the same planner and the "
+    "same time limit, with their expected fill at average rates, and those routes are driven every week. Bookings "
+    "are served by a separate daily round in order of arrival. The need-based policy runs the platform's own code: "
+    "hourly readings through the ingest service, then each morning the plan job behind POST /api/v1/plans "
+    "(forecasts, required and optional bins, bookings in their windows). Both policies see the same bins, the same "
+    "hourly fill increments (weekday pattern, noise, festival days) and the same bookings; both start after a "
+    "week of warm-up under the fixed round; kilometres come from the planner's own distance provider.")
+
+
+def _plots(figures: dict, out: Path) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    daily = figures["daily"]
+    days = range(1, len(daily["need"]) + 1)
+    made = []
+
+    def save(name, title, ylabel, draw):
+        fig, ax = plt.subplots(figsize=(7, 3.6), dpi=110)
+        draw(ax)
+        ax.set_title(title)
+        ax.set_ylabel(ylabel)
+        ax.grid(alpha=0.3)
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(out / name)
+        plt.close(fig)
+        made.append(name)
+
+    def lines(key, cumulative_ratio=False):
+        def draw(ax):
+            for p in ("need", "static"):
+                if cumulative_ratio:
+                    km = list(accumulate(d["km"] for d in daily[p]))
+                    t = list(accumulate(d["tonnes"] for d in daily[p]))
+                    ys = [k / x if x else None for k, x in zip(km, t)]
+                else:
+                    ys = [d[key] for d in daily[p]]
+                ax.plot(days, ys, marker="o", ms=3, label=LABELS[p], color=COLORS[p])
+            ax.set_xlabel("day")
+        return draw
+
+    save("daily_km.png", "Kilometres driven per day", "km", lines("km"))
+    save("km_per_tonne.png", "Cumulative kilometres per tonne collected", "km / t", lines(None, True))
+
+    def hist(ax):
+        for p in ("need", "static"):
+            fills = [x for d in daily[p] for x in d["fills_at_emptying"]]
+            ax.hist(fills, bins=range(0, 105, 5), alpha=0.55, label=f"{LABELS[p]} ({len(fills)} visits)", color=COLORS[p])
+        ax.set_xlabel("fill level when emptied (%)")
+
+    save("fill_at_emptying.png", "Fill level at emptying", "visits", hist)
+
+    def overflow(ax):
+        width = 0.4
+        for n, p in enumerate(("need", "static")):
+            ax.bar([d + (n - 0.5) * width for d in days], [d["overflow_bin_hours"] for d in daily[p]], width,
+                   label=LABELS[p], color=COLORS[p])
+        ax.set_xlabel("day")
+
+    save("overflows.png", "Overflow (bin-hours at 100%) per day", "bin-hours", overflow)
+    return made
+
+
+def _table(figures: dict) -> list[tuple[str, str, str]]:
+    n, s = figures["totals"]["need"], figures["totals"]["static"]
+    keys = [("km", "km"), ("empty_km", "empty km"), ("truck_hours", "truck-hours"), ("tonnes", "tonnes collected"),
+            ("km_per_tonne", "km per tonne"), ("bin_visits", "bin visits"), ("wasted_visits", "wasted visits (< 25% full)"),
+            ("overflow_bin_hours", "overflow bin-hours"), ("bookings_served", "bookings served"),
+            ("bookings_late", "bookings late"), ("bookings_missed", "bookings missed")]
+    return [(label, str(n[k]), str(s[k])) for k, label in keys]
+
+
+def write_report(figures: dict, out_dir: str | Path) -> dict[str, Path]:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "figures.json").write_text(json.dumps(figures, indent=1))
+    plots = _plots(figures, out)
+    cfg, totals = figures["config"], figures["totals"]
+    head = (f"{figures['bins']} bins, {figures['centers']} sorting centers, {cfg['days']} days from "
+            f"{figures['start']}, seed {cfg['seed']}, solver time limit {cfg['time_limit']} s"
+            f"{' (deterministic)' if cfg['deterministic'] else ''}; festival days: {figures['festival_days'] or 'none'}.")
+    saving = (f"Need-based: {totals.get('km_per_tonne_saving_pct', 'n/a')}% fewer km per tonne, "
+              f"{totals.get('km_saving_pct', 'n/a')}% fewer km than the static schedule.")
+    rows = _table(figures)
+    md = ["# recyclenet digital twin", "", head, "", saving, "", "| figure | need-based | static |", "|---|---|---|"]
+    md += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    md += ["", "## How the static schedule was built", "", HOW_STATIC, ""]
+    md += [f"![{p}]({p})" for p in plots]
+    (out / "report.md").write_text("\n".join(md) + "\n")
+    body = "".join(f"<tr><td>{html.escape(a)}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in rows)
+    imgs = "".join(f'<p><img src="{p}" alt="{p}"></p>' for p in plots)
+    (out / "report.html").write_text(
+        "<!doctype html><html><head><meta charset='utf-8'><title>recyclenet digital twin</title>"
+        "<style>body{font-family:sans-serif;max-width:860px;margin:2em auto}td,th{padding:4px 10px;"
+        "border-bottom:1px solid #ddd}img{max-width:100%}</style></head><body>"
+        f"<h1>recyclenet digital twin</h1><p>{html.escape(head)}</p><p><b>{html.escape(saving)}</b></p>"
+        f"<table><tr><th>figure</th><th>need-based</th><th>static</th></tr>{body}</table>"
+        f"<h2>How the static schedule was built</h2><p>{html.escape(HOW_STATIC)}</p>{imgs}</body></html>")
+    return {"json": out / "figures.json", "markdown": out / "report.md", "html": out / "report.html"}
