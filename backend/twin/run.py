@@ -161,13 +161,9 @@ class Twin:
 
     def _resident(self):
         from backend.services.accounts import create_user
-        from flask import Flask
 
-        app = Flask("twin")  # password hashing reads its cost from an app config
-        app.config.update(PASSWORD_TIME_COST=1, PASSWORD_MEMORY_COST_KIB=1024)
-        with app.app_context():
-            return create_user(self.s, {"username": "twin-resident", "password": "twin-resident-pw",
-                                        "role": "resident", "lat": 30.3, "lon": 120.15})
+        return create_user(self.s, {"username": "twin-resident", "password": "twin-resident-pw",
+                                    "role": "resident", "lat": 30.3, "lon": 120.15})
 
     # -- the clock ---------------------------------------------------------------------------
     def at(self, day: int, hour: float) -> datetime:
@@ -327,23 +323,34 @@ class Twin:
 
 
 def run_twin(cfg: TwinConfig, progress=None) -> dict:
+    from flask import Flask
+
     workdir = Path(tempfile.mkdtemp(prefix="recyclenet-twin-"))
+    # The scratch city's accounts are hashed like any other; the cost comes from an app
+    # config, so the twin runs inside a small app context of its own (cheap hashing).
+    scratch = Flask("recyclenet-twin")
+    scratch.config.update(PASSWORD_TIME_COST=1, PASSWORD_MEMORY_COST_KIB=1024)
     try:
-        twin = Twin(cfg, workdir)
-        fixed = twin.fixed_routes()
-        # Warm-up: a week of the fixed round for both, so the platform has history to forecast from.
-        for d in range(WARMUP_DAYS):
-            twin.simulate_day(d, fixed, measured=False)
-        days = []
-        for d in range(WARMUP_DAYS, WARMUP_DAYS + cfg.days):
-            days.append(twin.simulate_day(d, fixed, measured=True))
-            if progress:
-                progress(1)
-        twin.s.close()
-        twin.engine.dispose()
-        return summarize(cfg, days, twin)
+        with scratch.app_context():
+            return _run(cfg, workdir, progress)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run(cfg: TwinConfig, workdir: Path, progress) -> dict:
+    twin = Twin(cfg, workdir)
+    fixed = twin.fixed_routes()
+    # Warm-up: a week of the fixed round for both, so the platform has history to forecast from.
+    for d in range(WARMUP_DAYS):
+        twin.simulate_day(d, fixed, measured=False)
+    days = []
+    for d in range(WARMUP_DAYS, WARMUP_DAYS + cfg.days):
+        days.append(twin.simulate_day(d, fixed, measured=True))
+        if progress:
+            progress(1)
+    twin.s.close()
+    twin.engine.dispose()
+    return summarize(cfg, days, twin)
 
 
 def summarize(cfg: TwinConfig, days: list[dict[str, DayFigures]], twin: Twin) -> dict:
