@@ -31,6 +31,10 @@ install: system-deps $(STAMP)
 demo: install
 	$(BIN)/recyclenet db upgrade
 	$(BIN)/recyclenet seed-demo --seed 7 --bins 240
+	@# A week of telemetry history, so forecasts and plans have something to go on.
+	$(BIN)/recyclenet simulate-bins --offline --backfill-hours 168 --interval 900
+	@# A short digital twin: need-based against the fixed schedule (the console links the report).
+	$(BIN)/recyclenet twin --days 3 --bins 120 --time-limit 2 --report instance/twin-report
 	$(BIN)/recyclenet demo --port 5000
 
 test: install

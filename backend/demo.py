@@ -92,7 +92,8 @@ def demo(port: int, mqtt_port: int, speedup: float) -> None:
     time.sleep(0.5)
     spawn("ingest", [*_recyclenet(), "ingest"])
     time.sleep(1.0)
-    spawn("simulator", [*_recyclenet(), "simulate-bins", "--interval", "900", "--speedup", str(speedup)])
+    spawn("simulator", [*_recyclenet(), "simulate-bins", "--interval", "60", "--speedup", str(speedup),
+                        "--backfill-hours", "0"])
     spawn("web", [*_recyclenet(), "serve", "--port", str(port)])
     click.echo("Ctrl-C stops everything.")
     stop = {"now": False}

@@ -133,14 +133,29 @@ def mqtt_auth_export(directory: str, simulator_password: str | None) -> None:
 @click.option("--duration", default=0.0, help="Stop after this many real seconds (0: run until Ctrl-C).")
 @click.option("--seed", default=7, show_default=True)
 @click.option("--bad-rate", default=0.01, show_default=True, help="Share of deliberately broken payloads.")
+@click.option("--backfill-hours", default=0.0, show_default=True,
+              help="Start the simulated clock this far in the past.")
+@click.option("--offline", is_flag=True, help="No broker: write the backfilled history through the ingest service and exit.")
 @with_appcontext
-def simulate_bins(interval: float, speedup: float, duration: float, seed: int, bad_rate: float) -> None:
+def simulate_bins(interval: float, speedup: float, duration: float, seed: int, bad_rate: float,
+                  backfill_hours: float, offline: bool) -> None:
     """Publish realistic telemetry for the registered bins over MQTT."""
     from backend.extensions import db
     from iot.simulator import Simulator
 
     url = os.environ.get("RECYCLENET_SIMULATOR_MQTT_URL", current_app.config["MQTT_URL"])
-    sim = Simulator.from_registry(db.session(), url, interval=interval, speedup=speedup, seed=seed, bad_rate=bad_rate)
+    sim = Simulator.from_registry(db.session(), url, interval=interval, speedup=speedup, seed=seed,
+                                  bad_rate=0.0 if offline else bad_rate, backfill_hours=backfill_hours)
+    if offline:
+        from sqlalchemy import func
+
+        from backend.models import Reading
+
+        if db.session.scalar(select(func.count()).select_from(Reading)):
+            click.echo("readings exist already: no backfill")
+            return
+        click.echo(f"backfilled {sim.backfill()} readings ({backfill_hours:g} hours)")
+        return
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: sim.stop())
     sent = sim.run(duration or None)

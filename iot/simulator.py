@@ -64,12 +64,17 @@ class Simulator:
                                .join(MaterialCategory, Bin.category_id == MaterialCategory.id)
                                .where(Bin.active.is_(True)).order_by(Bin.id))
         bins = []
+        from backend.models import BinState
         from backend.services.baseline import round_days
 
+        # Continue from what the platform last heard, so a restarted simulator does not
+        # look like a sensor fault (a sudden drop with no collection).
+        known = dict(session.execute(select(BinState.bin_id, BinState.fill_pct)).all())
         for bin_id, device_id, threshold, code in rows:
             base = DAILY_FILL.get(code.split(".")[0], 10.0)
+            fill = known.get(bin_id)
             bins.append(SimBin(bin_id, device_id, base * rng.uniform(0.5, 1.6), threshold,
-                               rng.uniform(0, 70), rng.uniform(60, 100),
+                               rng.uniform(0, 70) if fill is None else fill, rng.uniform(60, 100),
                                start + timedelta(seconds=rng.uniform(0, interval)), round_days(bin_id, code)))
         return cls(session, url, bins, interval=interval, speedup=speedup, seed=seed, bad_rate=bad_rate, start=start)
 
