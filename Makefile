@@ -8,11 +8,14 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test system-deps install bench-solomon bench-scale clean
 
 # Debian packages the project needs on a machine: PostgreSQL (tests start a throwaway
-# cluster), Mosquitto (broker for the demo and the tests). Installed only when missing.
+# cluster), Mosquitto (broker for the demo and the tests), npm (the console's map library),
+# Chromium (browser tests). Installed only when missing.
 system-deps:
 	@missing=""; \
 	command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing="$$missing mosquitto"; \
 	command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	$(PYTHON) -c 'import venv, ensurepip' >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
@@ -26,7 +29,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	@touch $(STAMP)
 
-install: system-deps $(STAMP)
+LEAFLET := backend/web/static/vendor/leaflet/leaflet.js
+
+# The console's map library, from the npm registry (never a CDN at run time).
+$(LEAFLET): backend/web/package.json backend/web/package-lock.json
+	cd backend/web && npm ci --no-audit --no-fund --silent
+	mkdir -p backend/web/static/vendor/leaflet
+	cp -r backend/web/node_modules/leaflet/dist/. backend/web/static/vendor/leaflet/
+
+install: system-deps $(STAMP) $(LEAFLET)
 
 demo: install
 	$(BIN)/recyclenet db upgrade

@@ -11,7 +11,8 @@ from backend import extensions
 
 def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app. ``config`` is a settings file name/path or a dict of overrides."""
-    app = Flask(__name__, instance_relative_config=True)
+    # static_folder=None: the console blueprint serves /static (the app has none of its own).
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
     app.config.update(finalize(load_settings(config), app.instance_path))
     app.config.update(
         API_TITLE="recyclenet",

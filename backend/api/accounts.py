@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from backend.api.auth import current_user, roles
-from backend.api.common import page
+from backend.api.common import Blueprint, page
 from backend.extensions import db
 from backend.schemas.accounts import (
     MeUpdateSchema, RegisterSchema, TokenRequestSchema, TokenSchema, UserArgs, UserSchema,

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.api.auth import current_user, roles
-from backend.api.common import page
+from backend.api.common import Blueprint, page
 from backend.extensions import db
 from backend.schemas.bookings import (
     BookingArgs, BookingCreateSchema, BookingSchema, CancelSchema, RescheduleSchema, SlotArgs, SlotSchema,

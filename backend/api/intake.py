@@ -7,11 +7,10 @@ from datetime import date
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from backend.api.auth import current_user, roles
-from backend.api.common import page
+from backend.api.common import Blueprint, page
 from backend.extensions import db
 from backend.models import GenerationEstimate, Intake, Lot, MaterialCategory, Price
 from backend.schemas.intake import (

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from backend.api.auth import current_user, roles
-from backend.api.common import page
+from backend.api.common import Blueprint, page
 from backend.extensions import db
 from backend.jobs import submit_plan
 from backend.models import Plan

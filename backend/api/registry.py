@@ -8,10 +8,9 @@ Updates and deactivations need the resource's ETag in If-Match (428 without, 412
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.api.auth import roles
-from backend.api.common import page
+from backend.api.common import Blueprint, page
 from backend.extensions import db
 from backend.models import STAFF_ROLES
 from backend.schemas.common import NearArgs

@@ -4,10 +4,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.api.auth import current_user, roles
-from backend.api.common import page
+from backend.api.common import Blueprint, page
 from backend.extensions import db
 from backend.models import STAFF_ROLES, BinState
 from backend.schemas.telemetry import AlertArgs, AlertSchema, CredentialsSchema, ReadingArgs, ReadingSchema
@@ -27,6 +26,25 @@ def bin_detail(b) -> dict:
     fc = forecast(telemetry.fill_history(db.session, b.id, since), b.fill_threshold_pct)
     # Raw attribute values: the response schema does the serializing.
     return {**{name: getattr(b, name) for name in BinSchema().dump_fields}, "state": state, "forecast": fc}
+
+
+@readings.route("/states")
+class BinStates(MethodView):
+    @roles(readings, *STAFF_ROLES)
+    @readings.response(200)
+    def get(self):
+        """Every active bin with its location and current state, for the dispatcher's map"""
+        from sqlalchemy import select
+
+        from backend.models import Bin, Site
+
+        rows = db.session.execute(
+            select(Bin, Site.lat, Site.lon, BinState).join(Site, Bin.site_id == Site.id)
+            .outerjoin(BinState, BinState.bin_id == Bin.id).where(Bin.active.is_(True)).order_by(Bin.id))
+        return [{"bin_id": b.id, "site_id": b.site_id, "device_id": b.device_id, "category_id": b.category_id,
+                 "lat": lat, "lon": lon, "threshold": b.fill_threshold_pct,
+                 "fill_pct": st.fill_pct if st else None, "online": bool(st and st.online),
+                 "device_status": st.device_status if st else "ok"} for b, lat, lon, st in rows]
 
 
 @readings.route("/<int:bin_id>/readings")

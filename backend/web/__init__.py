@@ -1,14 +1,33 @@
-"""Pages. For now: the landing page and Swagger UI's assets, served locally (no CDN)."""
+"""The console (pages for dispatchers, operators and residents), Swagger UI's assets and
+the twin report. Pages are shells: their data comes from the API with the signed-in
+user's token, so they enforce exactly the API's permissions."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, send_from_directory
+import json
 
-bp = Blueprint("web", __name__)
+from flask import Blueprint, current_app, make_response, redirect, render_template, send_from_directory
+
+from backend.web.i18n import current_language, table
+
+bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
+PAGES = ("login", "dispatcher", "operator", "resident")
 
 
 @bp.get("/")
 def index():
-    return redirect("/api/docs")
+    return redirect("/console/login")
+
+
+@bp.get("/console/<page>")
+def console(page: str):
+    if page not in PAGES:
+        return redirect("/console/login")
+    lang = current_language()
+    t = table(lang)
+    resp = make_response(render_template(f"{page}.html", t=t, lang=lang, i18n=json.dumps(t, ensure_ascii=False),
+                                         tile_url=current_app.config.get("MAP_TILE_URL", "")))
+    resp.set_cookie("lang", lang, samesite="Lax")
+    return resp
 
 
 @bp.get("/twin/")
