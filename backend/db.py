@@ -5,12 +5,9 @@ write goes through the service layer with the same session rules.
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Iterator
-
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, scoped_session, sessionmaker
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -48,14 +45,3 @@ class Database:
     def init_app(self, app) -> None:
         self.configure(app.config["DATABASE_URL"])
         app.teardown_appcontext(lambda exc: self.session.remove())
-
-    @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session committed on success and rolled back on any error."""
-        session = self.session()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise

@@ -43,10 +43,3 @@ class NearArgs(StrictSchema):
         if "lat" in args and "lon" in args:
             return args["lat"], args["lon"], args.get("radius_km", 2.0)
         return None
-
-
-class ErrorSchema(StrictSchema):
-    code = fields.Integer()
-    status = fields.String()
-    message = fields.String()
-    errors = fields.Dict()
