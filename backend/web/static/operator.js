@@ -39,6 +39,9 @@ async function logIntake(e) {
   if (f.tare.value) line.tare_kg = Number(f.tare.value);
   const body = {vehicle_id: Number(f.vehicle.value), lines: [line]};
   if (f.corrects.value) { body.corrects_id = Number(f.corrects.value); body.reason = f.reason.value; }
+  // Weighed at the door: settles that booking (credited to the resident's wallet).
+  if (f.booking.value && f.booking_qty.value)
+    body.booking_weights = [{booking_id: Number(f.booking.value), category: f.category.value, quantity: Number(f.booking_qty.value)}];
   try { await api("POST", `/api/v1/sorting-centers/${center.id}/intakes`, body); f.gross.value = "";
         document.getElementById("intake-error").textContent = ""; await refresh(); }
   catch (err) { document.getElementById("intake-error").textContent = err.message; }
