@@ -47,7 +47,7 @@ def _seconds(dt: datetime, midnight: datetime) -> int:
     return int((dt - midnight).total_seconds())
 
 
-def _vehicles(session: Session, model: Model, depot, center: Site, pins_exist: bool) -> dict[int, object]:
+def _vehicles(session: Session, model: Model, depot, center: Site) -> dict[int, object]:
     by_id = {}
     for v in session.scalars(select(Vehicle).where(Vehicle.home_center_id == center.id, Vehicle.active.is_(True))
                              .options(selectinload(Vehicle.categories)).order_by(Vehicle.id)):
@@ -68,7 +68,7 @@ def build_problem(session: Session, center: Site, day: date, tz: ZoneInfo, opts:
     midnight = datetime.combine(day, time(0), tz)
     model = Model()
     depot = model.add_depot(center.name, (center.lat, center.lon), unload_time=UNLOAD_S, ref=center.id)
-    vehicles = _vehicles(session, model, depot, center, bool(pins))
+    vehicles = _vehicles(session, model, depot, center)
     if not vehicles:
         return Problem(model, midnight, {"vehicles": 0})
     shift_start = midnight + timedelta(seconds=min(v.shift[0] for v in vehicles.values()))

@@ -60,7 +60,7 @@ def schedule(depot, visits: list[Visit], start_s: float, windows: dict[int, tupl
 
 def drive(route: Executed, capacity_kg: float, capacity_m3: float) -> Executed:
     """Kilometres once the real loads are known (visits carry kg and m3 by now)."""
-    here, kg, m3, t0 = route.depot, 0.0, 0.0, (route.visits[0].arrival_s if route.visits else 0.0)
+    here, kg, m3 = route.depot, 0.0, 0.0
     path, km, empty = [route.depot], 0.0, 0.0
     seconds = 0.0
 
@@ -88,5 +88,4 @@ def drive(route: Executed, capacity_kg: float, capacity_m3: float) -> Executed:
         seconds += UNLOAD_S
     route.path, route.km, route.empty_km = path, km, empty
     route.hours = seconds / 3600 if route.visits else 0.0
-    del t0
     return route
