@@ -15,6 +15,7 @@ from backend.schemas.bookings import (
 )
 from backend.services import dispatch
 from backend.services.common import get_or_404
+from backend.services.errors import NotFound
 
 blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans", description="Daily collection plans")
 routes = Blueprint("routes", __name__, url_prefix="/api/v1/routes", description="Route execution")
@@ -27,6 +28,16 @@ def _options(raw: dict) -> dict:
             "horizon_hours": float(raw.get("horizon_hours", cfg["PLAN_HORIZON_HOURS"])),
             "optional_margin_pct": float(raw.get("optional_margin_pct", cfg["PLAN_OPTIONAL_MARGIN_PCT"])),
             **({"fill_threshold": raw["fill_threshold"]} if "fill_threshold" in raw else {})}
+
+
+def _visible(plan_id: int) -> Plan:
+    """A plan the caller may see: an operator only their own center's (plans carry residents'
+    pickup locations); another center's plan is 404 to them."""
+    plan = get_or_404(db.session, Plan, plan_id, "plan")
+    user = current_user()
+    if user.role == "operator" and plan.center_id != user.sorting_center_id:
+        raise NotFound(f"plan {plan_id} not found")
+    return plan
 
 
 def _queued(plan: Plan):
@@ -43,6 +54,8 @@ class Plans(MethodView):
     def get(self, args, pagination_parameters):
         """Plans, newest first, by center, date or status"""
         stmt = select(Plan).order_by(Plan.id.desc())
+        if current_user().role == "operator":
+            stmt = stmt.where(Plan.center_id == current_user().sorting_center_id)
         if "center_id" in args:
             stmt = stmt.where(Plan.center_id == args["center_id"])
         if "date" in args:
@@ -66,7 +79,7 @@ class PlanView(MethodView):
     @blp.response(200, PlanSchema)
     def get(self, plan_id):
         """Status and progress; when done, routes, stops, totals, the baseline and the saving"""
-        return get_or_404(db.session, Plan, plan_id, "plan")
+        return _visible(plan_id)
 
 
 @blp.route("/<int:plan_id>/geojson")
@@ -75,7 +88,7 @@ class PlanGeoJSON(MethodView):
     @blp.response(200)
     def get(self, plan_id):
         """The plan as a GeoJSON FeatureCollection (route LineStrings, stop Points)"""
-        return dispatch.geojson(db.session, get_or_404(db.session, Plan, plan_id, "plan"))
+        return dispatch.geojson(db.session, _visible(plan_id))
 
 
 @blp.route("/<int:plan_id>/dispatch")

@@ -147,3 +147,24 @@ def test_replan_pins_a_moved_stop_and_leaves_out_a_dropped_one(demo_city, sessio
     bad = c.post(f"/api/v1/plans/{new['id']}/replan", json={"moves": [{"stop_id": 10**6, "route_id": r2["id"]}]},
                  headers=disp)
     assert bad.status_code == 422
+
+
+def test_operators_see_only_their_own_centers_plans(demo_city, session):
+    """Plans carry residents' pickup locations: another center's plan is 404 to an operator."""
+    c = demo_city
+    disp = {"Authorization": f"Bearer {token(c, 'dispatcher')}"}
+    op = {"Authorization": f"Bearer {token(c, 'operator1')}"}
+    from backend.models import User
+
+    own = session.query(User).filter_by(username="operator1").one().sorting_center_id
+    other = next(s.id for s in session.query(Site).filter(Site.tier == "sorting_center") if s.id != own)
+    ids = {}
+    for center in (own, other):
+        ids[center] = c.post("/api/v1/plans", json={"center_id": center, "date": TOMORROW.isoformat(),
+                                                    "options": {"time_limit": 1}}, headers=disp).get_json()["id"]
+    for center, pid in ids.items():
+        wait_done(c, pid, disp)
+        expected = 200 if center == own else 404
+        assert c.get(f"/api/v1/plans/{pid}", headers=op).status_code == expected
+        assert c.get(f"/api/v1/plans/{pid}/geojson", headers=op).status_code == expected
+    assert {p["center_id"] for p in c.get("/api/v1/plans", headers=op).get_json()} == {own}
