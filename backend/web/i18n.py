@@ -27,6 +27,10 @@ TEXT = {
     "wallet": ("钱包", "Wallet"), "balance": ("余额", "Balance"), "status": ("状态", "Status"),
     "twin_report": ("数字孪生报告", "Digital twin report"), "language": ("English", "中文"),
     "no_tiles": ("无底图（离线）", "no map tiles (offline)"), "address": ("地址", "Address"),
+    # booking statuses, as the API names them
+    "requested": ("已预约", "requested"), "scheduled": ("已排班", "scheduled"), "en_route": ("车辆在途", "en route"),
+    "collected": ("已收运", "collected"), "received": ("已入场", "received"), "settled": ("已结算", "settled"),
+    "cancelled": ("已取消", "cancelled"), "missed": ("未收运", "missed"),
 }
 
 

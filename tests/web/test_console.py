@@ -49,7 +49,8 @@ def test_resident_books_from_a_phone(live, browser, tmp_path):
     page.fill("#book-form input[name=quantity]", "12.5")
     page.click("#book-button")
     page.wait_for_function(f"document.querySelectorAll('#mine tr.booking').length === {before + 1}")
-    assert page.locator("#mine tr.booking td.status").first.text_content() == "requested"
+    status = page.locator("#mine tr.booking td.status").first
+    assert status.get_attribute("data-status") == "requested" and status.text_content() == "requested"
     page.screenshot(path=str(tmp_path / "resident.png"), full_page=True)
     context.close()
 
@@ -87,6 +88,10 @@ def test_pages_speak_chinese_and_english(live, browser):
     page.goto(f"{base}/console/resident?lang=zh")
     page.wait_for_selector("#category option", state="attached")
     assert "纸板箱" in page.locator("#category").inner_text()
+    page.fill("#book-form input[name=quantity]", "3")
+    page.click("#book-button")
+    page.wait_for_selector("#mine tr.booking td.status")
+    assert page.locator("#mine tr.booking td.status").first.text_content() == "已预约"  # requested
     page.goto(f"{base}/console/resident?lang=en")
     page.wait_for_selector("#category option", state="attached")
     assert "Cardboard" in page.locator("#category").inner_text()

@@ -128,7 +128,7 @@ async function loadBookings() {
   const list = await api("GET", `/api/v1/bookings?date=${document.getElementById("day").value}&page_size=50`);
   document.getElementById("bookings").replaceChildren(...list.map((b) => el("tr", {},
     el("td", {}, `#${b.id}`), el("td", {}, new Date(b.window_start).toLocaleTimeString().slice(0, 5)),
-    el("td", {}, `${fmt(b.estimated_kg)} kg`), el("td", {}, b.status))));
+    el("td", {}, `${fmt(b.estimated_kg)} kg`), el("td", {}, t(b.status)))));
 }
 
 const tomorrow = new Date(Date.now() + 86400000);

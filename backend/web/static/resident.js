@@ -27,7 +27,7 @@ async function refresh() {
   const mine = await api("GET", "/api/v1/bookings?page_size=50");
   document.getElementById("mine").replaceChildren(...mine.map((b) => el("tr", {class: "booking"},
     el("td", {}, `#${b.id}`), el("td", {}, new Date(b.window_start).toLocaleString()),
-    el("td", {}, b.items.map((i) => `${i.category} ${i.quantity}`).join(", ")), el("td", {class: "status"}, b.status),
+    el("td", {}, b.items.map((i) => `${i.category} ${i.quantity}`).join(", ")), el("td", {class: "status", "data-status": b.status}, t(b.status)),
     el("td", {}, ["requested", "scheduled"].includes(b.status)
       ? el("button", {onclick: async () => { await api("POST", `/api/v1/bookings/${b.id}/cancel`, {}); refresh(); loadSlots(); }}, t("cancel"))
       : ""))));
