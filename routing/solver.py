@@ -57,7 +57,6 @@ class Built:
 
     def _capacities(self) -> None:
         routing, lay = self.routing, self.layout
-        self.load_dims = {}
         for which in ("kg", "m3"):
             demand = lay.demand(which)
             caps = [lay.capacity(v.index, which) for v in self.model.vehicles]
@@ -67,7 +66,6 @@ class Built:
             # Only an unload can lower the load (its slack absorbs what is left over).
             for s in range(lay.n_stops):
                 dim.SlackVar(self.manager.NodeToIndex(lay.stop_node(s))).SetValue(0)
-            self.load_dims[which] = dim
 
     def _time(self) -> None:
         routing, lay, manager = self.routing, self.layout, self.manager
