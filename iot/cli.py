@@ -25,13 +25,21 @@ from iot.mqtt import BrokerUrl
               default=lambda: int(os.environ.get("RECYCLENET_INGEST_SESSION_EXPIRY", 7 * 24 * 3600)),
               show_default="7 days", help="Seconds the broker keeps this worker's session (0: retire it).")
 @click.option("--no-shared", is_flag=True, help="Plain subscription instead of $share/ingest/...")
+@click.option("--processes", type=click.IntRange(1, 64),
+              default=lambda: int(os.environ.get("RECYCLENET_INGEST_PROCESSES", 1)), show_default="1",
+              help="Worker processes sharing the subscription (client ids CLIENT_ID-1..N); about one per core.")
 @with_appcontext
-def ingest(client_id: str, batch_size: int, session_expiry: int, no_shared: bool) -> None:
+def ingest(client_id: str, batch_size: int, session_expiry: int, no_shared: bool, processes: int) -> None:
     """Run the telemetry ingest worker until SIGTERM/SIGINT."""
     from backend.extensions import db
     from iot.ingest import IngestWorker, Settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if processes > 1:
+        if no_shared:
+            raise click.UsageError("--processes needs the shared subscription (drop --no-shared)")
+        from iot import supervisor
+        sys.exit(supervisor.run(processes, client_id, batch_size, session_expiry))
     worker = IngestWorker(db, Settings(current_app.config["MQTT_URL"], client_id, batch_size=batch_size,
                                        session_expiry_s=session_expiry, shared=not no_shared))
     for sig in (signal.SIGTERM, signal.SIGINT):

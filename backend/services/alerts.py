@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.models import Alert, BinState
+from backend.services import bulk
 from backend.services.common import commit, get_or_404
 from backend.services.errors import Conflict
 from iot.codec import ALARMS
@@ -23,7 +24,7 @@ Cache = dict[tuple[int, str], Alert]
 
 
 def open_alerts(session: Session, bin_ids) -> Cache:
-    rows = session.scalars(select(Alert).where(Alert.bin_id.in_(list(bin_ids)), Alert.state != "closed"))
+    rows = session.scalars(select(Alert).where(bulk.member_of(session, Alert.bin_id, bin_ids), Alert.state != "closed"))
     return {(a.bin_id, a.kind): a for a in rows}
 
 

@@ -17,10 +17,12 @@ def recyclenet_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-c", "from backend.cli import main; main()"]
 
 
-def start_worker(db_url: str, mqtt_url: str, log_path: Path, client_id: str = "test-ingest") -> subprocess.Popen:
+def start_worker(db_url: str, mqtt_url: str, log_path: Path, client_id: str = "test-ingest",
+                 processes: int = 1) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": db_url, "MQTT_URL": mqtt_url, "SECRET_KEY": "test",
            "RECYCLENET_INGEST_CLIENT_ID": client_id}
-    return subprocess.Popen([*recyclenet_command(), "ingest"], env=env, stdout=open(log_path, "ab"),
+    command = [*recyclenet_command(), "ingest", "--processes", str(processes)]
+    return subprocess.Popen(command, env=env, stdout=open(log_path, "ab"),
                             stderr=subprocess.STDOUT)
 
 

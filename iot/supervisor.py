@@ -1,0 +1,66 @@
+"""`recyclenet ingest --processes N`: N ingest workers under one supervisor.
+
+One Python process moves at most what one core can: paho's network thread and the
+batch writer share its interpreter lock. Several processes in the shared subscription
+group ($share/ingest/...) split the stream; the service layer locks each bin's state row
+so that workers take turns on a bin whatever order its messages reach them in.
+
+Each child is a plain `recyclenet ingest` with the client id ``{client_id}-{i}``: stable,
+so its persistent session (and the messages the broker holds for it) outlives a restart.
+A child that dies is started again after a pause; SIGTERM or SIGINT stops them all.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import subprocess
+import sys
+import time
+
+log = logging.getLogger("recyclenet.ingest")
+RESTART_PAUSE_S = 2.0
+
+
+def child_command(client_id: str, batch_size: int, session_expiry: int) -> list[str]:
+    return [sys.executable, "-c", "from backend.cli import main; main()", "ingest", "--client-id", client_id,
+            "--batch-size", str(batch_size), "--session-expiry", str(session_expiry)]
+
+
+def _die_with_parent() -> None:
+    """Linux: a child gets SIGTERM if the supervisor is killed outright (no orphans)."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def _spawn(command: list[str]) -> subprocess.Popen:
+    return subprocess.Popen(command, preexec_fn=_die_with_parent)
+
+
+def run(processes: int, client_id: str, batch_size: int, session_expiry: int) -> int:
+    commands = [child_command(f"{client_id}-{i + 1}", batch_size, session_expiry) for i in range(processes)]
+    children = [_spawn(cmd) for cmd in commands]
+    stopping = False
+
+    def stop(*_) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, stop)
+    log.info("started %d ingest workers", processes)
+    while not stopping:
+        time.sleep(0.5)
+        for i, child in enumerate(children):
+            if child.poll() is not None and not stopping:
+                log.error("worker %d exited with %s; restarting in %.0fs", i + 1, child.returncode, RESTART_PAUSE_S)
+                time.sleep(RESTART_PAUSE_S)
+                if not stopping:
+                    children[i] = _spawn(commands[i])
+    codes = [child.wait() for child in children]
+    return max(codes, default=0)
