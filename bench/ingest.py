@@ -1,17 +1,29 @@
 """End-to-end ingest rate: readings per second from MQTT into PostgreSQL and into SQLite,
 beside the raw rate of the same broker and client library with no database, in one run.
 
-    python bench/ingest.py --messages 30000
+    python bench/ingest.py --messages 30000 --rounds 3
 
-Starts its own PostgreSQL and, for each consumer, a fresh Mosquitto (temporary
+Starts its own PostgreSQL and, for each measurement, a fresh Mosquitto (temporary
 directories, free ports): a worker's persistent session stays in its shared-subscription
-group after it stops, and would keep taking a share of the next run's messages. A
-publisher process sends N telemetry messages at QoS 1 as fast as the broker acknowledges
-them, with a window of in-flight messages. Three consumers, one after the other:
+group after it stops, and would keep taking a share of the next run's messages.
+Three consumers:
   raw        a paho subscriber with manual acks that acks on arrival (no decoding, no DB);
   postgres   `recyclenet ingest` (the real worker) into PostgreSQL;
+  postgres, --processes 2   two worker processes in the shared subscription;
   sqlite     the same worker into SQLite (WAL).
-Each rate is messages / (time from the first to the last message consumed).
+Two scenarios, each consumer in each, rounds interleaved so that the machine's mood
+falls on all of them alike; the figures are medians over the rounds:
+  live       a publisher process sends N readings at QoS 1 (up to 1,000 in flight)
+             while the consumer runs: publisher, broker and consumer share the 2 cores.
+             When the publisher is the slowest part, every consumer that keeps up with
+             it shows about the same rate.
+  backlog    N readings wait in the broker for the consumer's persistent session (it
+             was down), then it connects and drains them: no publisher competes, so
+             this is the consumer's own ceiling, the harder comparison for the worker.
+A rate is messages / (first message received -> last one consumed). For the worker,
+"received" is the received_at it stores and "consumed" is the moment the last reading is
+visible in the database (probed by primary key, which costs the server next to nothing;
+counting rows every few milliseconds would steal CPU from the worker being measured).
 """
 from __future__ import annotations
 
@@ -20,6 +32,7 @@ import json
 import multiprocessing as mp
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import threading
@@ -29,15 +42,26 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
 from backend import migrate  # noqa: E402
+from backend.models import Bin, Reading  # noqa: E402
 from iot import mqtt as rn_mqtt  # noqa: E402
 from iot import topics  # noqa: E402
 from tests.support.mqtt import start_worker  # noqa: E402
 from tests.support.servers import MosquittoServer, PostgresServer  # noqa: E402
 
 DEVICES = 2000
+
+
+BASE = datetime(2026, 11, 1, tzinfo=timezone.utc)
+
+
+def message(k: int, offset: int) -> tuple[str, bytes, int, datetime]:
+    """The k-th reading of a run: (topic, payload, bin number, measured at)."""
+    ts = BASE + timedelta(days=offset, seconds=k // DEVICES)
+    body = {"ts": ts.isoformat(), "fill_pct": k % 100, "battery_pct": 80, "temp_c": 15, "seq": k}
+    return topics.telemetry(f"BENCH-{k % DEVICES:05d}"), json.dumps(body).encode(), k % DEVICES, ts
 
 
 def publish(url: str, n: int, offset: int) -> None:
@@ -47,69 +71,118 @@ def publish(url: str, n: int, offset: int) -> None:
     client.max_queued_messages_set(0)
     rn_mqtt.connect(client)
     client.loop_start()
-    base = datetime(2026, 11, 1, tzinfo=timezone.utc) + timedelta(days=offset)
     infos = []
     for k in range(n):
-        ts = (base + timedelta(seconds=k // DEVICES)).isoformat()
-        body = {"ts": ts, "fill_pct": k % 100, "battery_pct": 80, "temp_c": 15, "seq": k}
-        infos.append(client.publish(topics.telemetry(f"BENCH-{k % DEVICES:05d}"), json.dumps(body), qos=1))
+        topic, payload, _, _ = message(k, offset)
+        infos.append(client.publish(topic, payload, qos=1))
     for info in infos:
-        info.wait_for_publish(60)
+        info.wait_for_publish(120)
     client.disconnect()
     client.loop_stop()
 
 
-def raw_rate(url: str, n: int, offset: int) -> float:
+def publish_all(url: str, n: int, offset: int) -> None:
+    pub = mp.Process(target=publish, args=(url, n, offset))
+    pub.start()
+    pub.join()
+
+
+def raw_rate(url: str, n: int, offset: int, backlog: bool) -> float:
     got, first, last, done = [0], [0.0], [0.0], threading.Event()
-    client = rn_mqtt.make_client(url, "bench-raw", manual_ack=True)
+    subscribed = threading.Event()
 
     def on_message(c, u, msg):
         if got[0] == 0:
-            first[0] = time.perf_counter()
+            first[0] = time.time()
         c.ack(msg.mid, msg.qos)
         got[0] += 1
         if got[0] >= n:
-            last[0] = time.perf_counter()
+            last[0] = time.time()
             done.set()
 
-    subscribed = threading.Event()
-    client.on_message = on_message
-    client.on_connect = lambda c, u, f, rc, p: c.subscribe(f"{topics.PREFIX}/+/telemetry", qos=1)
-    client.on_subscribe = lambda *a: subscribed.set()
-    rn_mqtt.connect(client, properties=rn_mqtt.connect_properties(receive_maximum=5000))
-    client.loop_start()
-    subscribed.wait(10)
-    pub = mp.Process(target=publish, args=(url, n, offset))
-    pub.start()
-    done.wait(600)
-    pub.join()
+    def connect(clean_start: bool):
+        client = rn_mqtt.make_client(url, "bench-raw", manual_ack=True)
+        client.on_message = on_message
+        client.on_connect = lambda c, u, f, rc, p: c.subscribe(f"{topics.PREFIX}/+/telemetry", qos=1)
+        client.on_subscribe = lambda *a: subscribed.set()
+        rn_mqtt.connect(client, clean_start=clean_start,
+                        properties=rn_mqtt.connect_properties(session_expiry_s=3600, receive_maximum=5000))
+        client.loop_start()
+        subscribed.wait(10)
+        return client
+
+    client = connect(clean_start=True)
+    if backlog:  # subscribe, go away, let the readings queue up, come back
+        client.disconnect()
+        client.loop_stop()
+        publish_all(url, n, offset)
+        client = connect(clean_start=False)
+        done.wait(600)
+    else:
+        pub = mp.Process(target=publish, args=(url, n, offset))
+        pub.start()
+        done.wait(600)
+        pub.join()
     client.disconnect()
     client.loop_stop()
     return n / (last[0] - first[0])
 
 
-def worker_rate(db_url: str, url: str, n: int, offset: int, log: Path) -> float:
-    engine = create_engine(db_url)
-    def count() -> int:
-        with engine.connect() as c:
-            return c.execute(text("SELECT count(*) FROM readings")).scalar()
+def start_subscribed(db_url: str, url: str, log: Path, client_id: str, processes: int):
+    """A worker whose every process holds its subscription (messages published before that
+    reach nobody: MQTT keeps no messages for a subscription that does not exist yet)."""
+    seen = log.read_text().count("subscriptions granted") if log.exists() else 0
+    worker = start_worker(db_url, url, log, client_id=client_id, processes=processes)
+    deadline = time.monotonic() + 60
+    while log.read_text().count("subscriptions granted") < seen + processes:
+        if time.monotonic() > deadline or worker.poll() is not None:
+            raise RuntimeError(f"the worker did not subscribe; see {log}")
+        time.sleep(0.05)
+    return worker
 
-    before = count()
-    worker = start_worker(db_url, url, log, client_id=f"bench-ingest-{offset}")
-    time.sleep(2.0)  # subscribed
-    pub = mp.Process(target=publish, args=(url, n, offset))
-    pub.start()
-    while count() == before:
-        time.sleep(0.01)
-    first = time.perf_counter()
-    while count() < before + n:
-        time.sleep(0.01)
-    last = time.perf_counter()
-    pub.join()
+
+def worker_rate(db_url: str, url: str, n: int, offset: int, log: Path, backlog: bool, processes: int = 1) -> float:
+    engine = create_engine(db_url)
+    _, _, last_bin, last_ts = message(n - 1, offset)
+    day = BASE + timedelta(days=offset)
+
+    def scalar(stmt):
+        with engine.connect() as c:
+            return c.execute(stmt).scalar()
+
+    last_reading = (select(Reading.bin_id).join(Bin, Bin.id == Reading.bin_id)
+                    .where(Bin.device_id == f"BENCH-{last_bin:05d}", Reading.measured_at == last_ts))
+    on_day = (Reading.measured_at >= day, Reading.measured_at < day + timedelta(days=1))
+
+    client_id = f"bench-ingest-{offset}"
+    worker = start_subscribed(db_url, url, log, client_id, processes)
+    if backlog:  # the worker stops, its session keeps collecting; then it comes back
+        worker.terminate()
+        worker.wait(30)
+        publish_all(url, n, offset)
+        worker = start_subscribed(db_url, url, log, client_id, processes)
+        pub = None
+    else:
+        pub = mp.Process(target=publish, args=(url, n, offset))
+        pub.start()
+    # The last reading published is (nearly always) the last one stored: wait for it with a
+    # primary-key probe, then count, which only costs anything once, at the end.
+    count = select(func.count()).select_from(Reading).where(*on_day)
+    while scalar(last_reading) is None:
+        time.sleep(0.005)
+    while scalar(count) < n:
+        time.sleep(0.005)
+    last = time.time()
+    if pub is not None:
+        pub.join()
     worker.terminate()
     worker.wait(30)
+    stored = scalar(count)
+    first = scalar(select(func.min(Reading.received_at)).where(*on_day))
     engine.dispose()
-    return n / (last - first)
+    if stored != n:
+        raise RuntimeError(f"{stored} of {n} readings stored")
+    return n / (last - first.timestamp())
 
 
 def seed(db_url: str) -> None:
@@ -120,43 +193,60 @@ def seed(db_url: str) -> None:
                        "VALUES ('sorting_center', 'C', '', '', 30, 120, '', true, 1)"))
         c.execute(text("INSERT INTO sites (tier, name, address, district, lat, lon, opening_hours, active, version, "
                        "sorting_center_id) VALUES ('collection_point', 'P', '', '', 30, 120, '', true, 1, 1)"))
-        for k in range(DEVICES):
-            c.execute(text("INSERT INTO bins (site_id, category_id, capacity_l, device_id, empty_distance_mm, "
-                           "full_distance_mm, fill_threshold_pct, status, active, version) "
-                           "VALUES (2, 1, 660, :d, 1200, 150, 80, 'in_service', true, 1)"), {"d": f"BENCH-{k:05d}"})
+        c.execute(text("INSERT INTO bins (site_id, category_id, capacity_l, device_id, empty_distance_mm, "
+                       "full_distance_mm, fill_threshold_pct, status, active, version) "
+                       "VALUES (2, 1, 660, :d, 1200, 150, 80, 'in_service', true, 1)"),
+                  [{"d": f"BENCH-{k:05d}"} for k in range(DEVICES)])
     engine.dispose()
+
+
+def on_fresh_broker(measure):
+    broker = MosquittoServer().start()
+    try:
+        return measure(broker.url)
+    finally:
+        broker.stop()
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--messages", type=int, default=30000)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--scenario", choices=["live", "backlog", "both"], default="both")
     args = ap.parse_args()
+    scenarios = ["live", "backlog"] if args.scenario == "both" else [args.scenario]
     tmp = Path(tempfile.mkdtemp(prefix="recyclenet-bench-"))
     pg = PostgresServer().start()
-
-    def on_fresh_broker(measure):
-        broker = MosquittoServer().start()
-        try:
-            return measure(broker.url)
-        finally:
-            broker.stop()
-
+    n = args.messages
     try:
         pg_url = pg.url("postgres")
         sqlite_url = f"sqlite:///{tmp / 'bench.db'}"
         seed(pg_url)
         seed(sqlite_url)
-        rates = {
-            "raw (paho, no database)": on_fresh_broker(lambda url: raw_rate(url, args.messages, 0)),
-            "postgres (recyclenet ingest)": on_fresh_broker(
-                lambda url: worker_rate(pg_url, url, args.messages, 1, tmp / "pg.log")),
-            "sqlite (recyclenet ingest)": on_fresh_broker(
-                lambda url: worker_rate(sqlite_url, url, args.messages, 2, tmp / "sqlite.log")),
+        consumers = {
+            "raw (paho, no database)": lambda url, off, b: raw_rate(url, n, off, b),
+            "postgres (recyclenet ingest)": lambda url, off, b: worker_rate(pg_url, url, n, off, tmp / "pg.log", b),
+            "postgres, --processes 2": lambda url, off, b: worker_rate(pg_url, url, n, off, tmp / "pg2.log", b, 2),
+            "sqlite (recyclenet ingest)": lambda url, off, b: worker_rate(sqlite_url, url, n, off, tmp / "sq.log", b),
         }
-        raw = rates["raw (paho, no database)"]
-        print(f"{args.messages} messages, QoS 1, one Mosquitto, this machine ({os.cpu_count()} cores)")
-        for name, rate in rates.items():
-            print(f"  {name:30} {rate:9.0f} readings/s   {rate / raw:6.1%} of raw")
+        rates: dict[tuple[str, str], list[float]] = {}
+        offset = 0
+        for r in range(args.rounds):
+            for scenario in scenarios:
+                for name, measure in consumers.items():
+                    offset += 1  # each measurement its own day of readings
+                    rate = on_fresh_broker(lambda url: measure(url, offset, scenario == "backlog"))
+                    rates.setdefault((scenario, name), []).append(rate)
+                    print(f"  round {r + 1} {scenario:8} {name:30} {rate:8.0f}/s", flush=True)
+        print(f"\n{n} messages, QoS 1, one Mosquitto, {os.cpu_count()} cores; median of {args.rounds} rounds "
+              "(min-max); ratio = median / raw median of the same scenario")
+        for scenario in scenarios:
+            raw = statistics.median(rates[(scenario, "raw (paho, no database)")])
+            print(scenario)
+            for name in consumers:
+                got = rates[(scenario, name)]
+                med = statistics.median(got)
+                print(f"  {name:30} {med:8.0f} readings/s ({min(got):.0f}-{max(got):.0f})   {med / raw:6.1%} of raw")
     finally:
         pg.stop()
         shutil.rmtree(tmp, ignore_errors=True)
