@@ -7,7 +7,9 @@ so that workers take turns on a bin whatever order its messages reach them in.
 
 Each child is a plain `recyclenet ingest` with the client id ``{client_id}-{i}``: stable,
 so its persistent session (and the messages the broker holds for it) outlives a restart.
-A child that dies is started again after a pause; SIGTERM or SIGINT stops them all.
+A child that dies is started again after a pause that doubles while it keeps dying young
+(a worker that cannot reach its database must not burn the CPU restarting); SIGTERM or
+SIGINT stops them all.
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ import time
 
 log = logging.getLogger("recyclenet.ingest")
 RESTART_PAUSE_S = 2.0
+MAX_RESTART_PAUSE_S = 60.0
+LIVED_LONG_S = 60.0  # a child that ran this long starts again from the shortest pause
 
 
 def child_command(client_id: str, batch_size: int, session_expiry: int) -> list[str]:
@@ -42,6 +46,9 @@ def _spawn(command: list[str]) -> subprocess.Popen:
 def run(processes: int, client_id: str, batch_size: int, session_expiry: int) -> int:
     commands = [child_command(f"{client_id}-{i + 1}", batch_size, session_expiry) for i in range(processes)]
     children = [_spawn(cmd) for cmd in commands]
+    started = [time.monotonic()] * processes
+    pauses = [RESTART_PAUSE_S] * processes
+    restart_at: list[float | None] = [None] * processes
     stopping = False
 
     def stop(*_) -> None:
@@ -55,12 +62,16 @@ def run(processes: int, client_id: str, batch_size: int, session_expiry: int) ->
         signal.signal(sig, stop)
     log.info("started %d ingest workers", processes)
     while not stopping:
-        time.sleep(0.5)
+        time.sleep(0.2)
+        now = time.monotonic()
         for i, child in enumerate(children):
-            if child.poll() is not None and not stopping:
-                log.error("worker %d exited with %s; restarting in %.0fs", i + 1, child.returncode, RESTART_PAUSE_S)
-                time.sleep(RESTART_PAUSE_S)
-                if not stopping:
-                    children[i] = _spawn(commands[i])
-    codes = [child.wait() for child in children]
-    return max(codes, default=0)
+            if stopping or child.poll() is None:
+                continue
+            if restart_at[i] is None:
+                pauses[i] = RESTART_PAUSE_S if now - started[i] > LIVED_LONG_S else pauses[i]
+                restart_at[i] = now + pauses[i]
+                log.error("worker %d exited with %s; restarting in %.0fs", i + 1, child.returncode, pauses[i])
+                pauses[i] = min(pauses[i] * 2, MAX_RESTART_PAUSE_S)
+            elif now >= restart_at[i]:
+                children[i], started[i], restart_at[i] = _spawn(commands[i]), now, None
+    return max((child.wait() for child in children), default=0)

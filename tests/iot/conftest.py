@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from backend.models import DeadLetter, Reading
+from tests.support.mqtt import stop_started_workers
 
 DEVICES = [f"SIM-{k:03d}" for k in range(12)]
 
@@ -50,6 +51,12 @@ class Counter:
     def reasons(self) -> dict[bytes, str]:
         with self.engine.connect() as c:
             return {bytes(p): r for p, r in c.execute(text("SELECT payload, reason FROM dead_letters"))}
+
+
+@pytest.fixture(autouse=True)
+def no_worker_outlives_its_test():
+    yield
+    stop_started_workers()
 
 
 @pytest.fixture

@@ -17,13 +17,31 @@ def recyclenet_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-c", "from backend.cli import main; main()"]
 
 
+STARTED: list[subprocess.Popen] = []  # stopped by tests/iot/conftest.py after each test
+
+
 def start_worker(db_url: str, mqtt_url: str, log_path: Path, client_id: str = "test-ingest",
                  processes: int = 1) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": db_url, "MQTT_URL": mqtt_url, "SECRET_KEY": "test",
            "RECYCLENET_INGEST_CLIENT_ID": client_id}
     command = [*recyclenet_command(), "ingest", "--processes", str(processes)]
-    return subprocess.Popen(command, env=env, stdout=open(log_path, "ab"),
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(command, env=env, stdout=open(log_path, "ab"), stderr=subprocess.STDOUT)
+    STARTED.append(proc)
+    return proc
+
+
+def stop_started_workers() -> None:
+    """What a failed test left running: a worker outliving its test keeps restarting against
+    a database that is gone."""
+    while STARTED:
+        proc = STARTED.pop()
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
 
 
 def kill(proc: subprocess.Popen, sig=signal.SIGKILL) -> int:
