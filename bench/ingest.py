@@ -54,7 +54,9 @@ from tests.support.servers import MosquittoServer, PostgresServer  # noqa: E402
 DEVICES = 2000
 
 
-BASE = datetime(2026, 11, 1, tzinfo=timezone.utc)
+# Each measurement gets its own day of readings, in the past (the worker rejects readings
+# from the future as a device clock gone wrong).
+BASE = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=120)
 
 
 def message(k: int, offset: int) -> tuple[str, bytes, int, datetime]:
@@ -168,9 +170,11 @@ def worker_rate(db_url: str, url: str, n: int, offset: int, log: Path, backlog: 
     # The last reading published is (nearly always) the last one stored: wait for it with a
     # primary-key probe, then count, which only costs anything once, at the end.
     count = select(func.count()).select_from(Reading).where(*on_day)
-    while scalar(last_reading) is None:
-        time.sleep(0.005)
-    while scalar(count) < n:
+    deadline = time.monotonic() + 600
+    while scalar(last_reading) is None or scalar(count) < n:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{scalar(count)} of {n} readings stored after 10 minutes; see {log} "
+                               "and the dead_letters table")
         time.sleep(0.005)
     last = time.time()
     if pub is not None:

@@ -128,13 +128,19 @@ def _locked_states(session: Session, touched: set[int]) -> dict[int, SimpleNames
     table = BinState.__table__
     query = (select(table).where(bulk.member_of(session, table.c.bin_id, touched))
              .order_by(table.c.bin_id).with_for_update())
-    states = {r.bin_id: SimpleNamespace(**r._mapping) for r in session.execute(query)}
+    states = _namespaces(session.execute(query))
     missing = sorted(touched - set(states))
     if missing:  # first message from these bins: create their rows, then lock them too
         bulk.insert_rows(session, table, [{"bin_id": b, "online": False, "device_status": "ok"} for b in missing])
-        query = query.where(bulk.member_of(session, table.c.bin_id, missing))
-        states.update({r.bin_id: SimpleNamespace(**r._mapping) for r in session.execute(query)})
+        states.update(_namespaces(session.execute(query.where(bulk.member_of(session, table.c.bin_id, missing)))))
     return states
+
+
+def _namespaces(result) -> dict[int, SimpleNamespace]:
+    # Plain tuples zipped with the keys: Row._mapping per row cost a quarter of the batch.
+    keys = list(result.keys())
+    states = (SimpleNamespace(**dict(zip(keys, row))) for row in result.all())
+    return {state.bin_id: state for state in states}
 
 
 def _update_states(session: Session, rows: list[dict], presence: dict, now: datetime) -> None:
