@@ -20,6 +20,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from iot.supervisor import stop_process
+
 
 def _free_port(preferred: int) -> int:
     for port in (preferred, 0):
@@ -108,10 +110,5 @@ def demo(port: int, mqtt_port: int, speedup: float) -> None:
             time.sleep(0.5)
     finally:
         for name, proc in reversed(children):  # web, simulator, worker (acks its batch), broker last
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+            stop_process(proc)
         click.echo("demo stopped.")

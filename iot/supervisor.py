@@ -30,6 +30,17 @@ def child_command(client_id: str, batch_size: int, session_expiry: int) -> list[
             "--batch-size", str(batch_size), "--session-expiry", str(session_expiry)]
 
 
+def stop_process(proc: subprocess.Popen, grace_s: float = 15.0) -> None:
+    """SIGTERM (a worker acknowledges its batch and disconnects), SIGKILL after the grace."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(grace_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
 def _die_with_parent() -> None:
     """Linux: a child gets SIGTERM if the supervisor is killed outright (no orphans)."""
     try:

@@ -8,6 +8,7 @@ SQLite runs in-process, where executemany of one prepared statement is already c
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Iterable, Sequence
 
 from sqlalchemy import ARRAY, Table, any_, bindparam
@@ -62,8 +63,10 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict], *,
 
 
 def _column_array(column, values: list) -> list:
-    # A binary array has one element type: psycopg refuses a list mixing 1 and 2.5.
-    kind = column.type.python_type
-    if kind in (int, float):
+    kind = getattr(column.type, "impl_instance", column.type).python_type  # through a TypeDecorator
+    if kind in (int, float):  # a binary array has one element type: psycopg refuses [1, 2.5]
         return [None if v is None else kind(v) for v in values]
+    if kind is datetime and any(v is not None and v.tzinfo is None for v in values):
+        # What UTCDateTime refuses on the ORM path: the server would read the session's zone.
+        raise ValueError(f"naive datetime for {column.name}; recyclenet stores aware UTC times")
     return values

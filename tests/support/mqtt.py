@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from iot import mqtt as rn_mqtt
+from iot.supervisor import stop_process
 
 
 def recyclenet_command() -> list[str]:
@@ -34,14 +35,7 @@ def stop_started_workers() -> None:
     """What a failed test left running: a worker outliving its test keeps restarting against
     a database that is gone."""
     while STARTED:
-        proc = STARTED.pop()
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
+        stop_process(STARTED.pop())
 
 
 def kill(proc: subprocess.Popen, sig=signal.SIGKILL) -> int:
