@@ -19,6 +19,7 @@ class SlotSchema(StrictSchema):
     window_end = fields.DateTime()
     capacity = fields.Integer()
     remaining = fields.Integer()
+    bookable = fields.Boolean(metadata={"description": "False once the booking cutoff has passed or before bookings open"})
 
 
 class BookingItemSchema(StrictSchema):

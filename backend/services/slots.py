@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -36,15 +36,22 @@ class SlotPolicy:
         tz = self.timezone
         return [(datetime.combine(day, a, tz), datetime.combine(day, b, tz)) for a, b in self.windows]
 
+    def why_not_bookable(self, start: datetime, now: datetime) -> str | None:
+        """Why a window cannot be booked at ``now`` (None: it can)."""
+        if start - now < self.cutoff:
+            return "too late to book this window"
+        if (start.astimezone(self.timezone).date() - now.astimezone(self.timezone).date()).days > self.days_ahead:
+            return f"bookings open {self.days_ahead} days ahead"
+        return None
+
     def check_bookable(self, start: datetime, now: datetime) -> tuple[datetime, datetime]:
         """The offered window starting at ``start``, or a 422 naming window_start."""
         local = start.astimezone(self.timezone)
         for a, b in self.windows_on(local.date()):
             if a == start:
-                if a - now < self.cutoff:
-                    raise Invalid.field("window_start", "too late to book this window")
-                if (a.date() - now.astimezone(self.timezone).date()).days > self.days_ahead:
-                    raise Invalid.field("window_start", f"bookings open {self.days_ahead} days ahead")
+                reason = self.why_not_bookable(a, now)
+                if reason:
+                    raise Invalid.field("window_start", reason)
                 return a, b
         raise Invalid.field("window_start", "not one of the offered pickup windows")
 
@@ -64,7 +71,11 @@ def serving_center(session: Session, lat: float, lon: float, radius_km: float) -
     return min(centers, key=lambda s: haversine_km(lat, lon, s.lat, s.lon))
 
 
-def list_slots(session: Session, policy: SlotPolicy, day: date, lat: float, lon: float) -> list[dict]:
+def list_slots(session: Session, policy: SlotPolicy, day: date, lat: float, lon: float,
+               now: datetime | None = None) -> list[dict]:
+    """The day's windows at the center serving (lat, lon), with the room left and whether
+    they can still be booked (the cutoff and the booking horizon, in the city's time)."""
+    now = now or datetime.now(timezone.utc)
     center = serving_center(session, lat, lon, policy.service_radius_km)
     windows = policy.windows_on(day)
     used = {u.window_start: u for u in session.scalars(
@@ -76,5 +87,5 @@ def list_slots(session: Session, policy: SlotPolicy, day: date, lat: float, lon:
         capacity = usage.capacity if usage else policy.capacity
         booked = usage.booked if usage else 0
         out.append({"center_id": center.id, "window_start": a, "window_end": b, "capacity": capacity,
-                    "remaining": max(0, capacity - booked)})
+                    "remaining": max(0, capacity - booked), "bookable": policy.why_not_bookable(a, now) is None})
     return out

@@ -23,7 +23,7 @@ TEXT = {
     "stock": ("库存", "Stock"), "ship_lot": ("出库批次", "Ship a lot"), "market": ("市场", "Market"),
     "weight": ("重量 kg", "Weight kg"), "price": ("单价/kg", "Price per kg"), "corrects": ("更正", "corrects"),
     "book": ("预约上门回收", "Book a pickup"), "quantity": ("数量", "Quantity"), "slot": ("时段", "Window"),
-    "remaining": ("剩余", "left"), "my_bookings": ("我的预约", "My bookings"), "cancel": ("取消", "Cancel"),
+    "remaining": ("剩余", "left"), "closed": ("已截止", "closed"), "my_bookings": ("我的预约", "My bookings"), "cancel": ("取消", "Cancel"),
     "wallet": ("钱包", "Wallet"), "balance": ("余额", "Balance"), "status": ("状态", "Status"),
     "twin_report": ("数字孪生报告", "Digital twin report"), "language": ("English", "中文"),
     "no_tiles": ("无底图（离线）", "no map tiles (offline)"), "address": ("地址", "Address"),

@@ -2,16 +2,17 @@
 lifecycle, cancel and reschedule."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from backend.models import Booking, SlotUsage
+from tests.support.clock import city_today
 
 TZ = ZoneInfo("Asia/Shanghai")
-DAY = date.today() + timedelta(days=2)
+DAY = city_today() + timedelta(days=2)
 
 
 def window(hour: int, day: date = DAY) -> str:
@@ -70,8 +71,8 @@ def test_a_full_window_is_409_and_nothing_is_written(world, small_slots, session
     ({"items": [{"category": "paper.cardboard", "quantity": 1}], "window_start": window(9)}, "window_start"),
     ({"items": [{"category": "paper.cardboard", "quantity": 1}], "window_start": "2026-01-01T08:00:00"}, "window_start"),
     ({"items": [{"category": "paper.cardboard", "quantity": 1}],
-      "window_start": window(8, date.today() - timedelta(days=1))}, "window_start"),
-    ({"items": [{"category": "paper.cardboard", "quantity": 1}], "window_start": window(8, date.today() + timedelta(days=40))}, "window_start"),
+      "window_start": window(8, city_today() - timedelta(days=1))}, "window_start"),
+    ({"items": [{"category": "paper.cardboard", "quantity": 1}], "window_start": window(8, city_today() + timedelta(days=40))}, "window_start"),
     ({"items": [{"category": "paper.cardboard", "quantity": 1}], "window_start": window(8), "lat": 95, "lon": 1}, "lat"),
 ])
 def test_bad_bookings_are_422_with_the_field_and_write_nothing(world, session, body, field):
@@ -119,3 +120,24 @@ def test_cancel_and_reschedule_move_the_slot_places(world, session, small_slots)
     session.expire_all()
     assert {u.booked for u in session.scalars(select(SlotUsage))} == {0}
     assert c.post(f"/api/v1/bookings/{bid}/cancel", json={}, headers=h).status_code == 409
+
+
+def test_slots_say_which_windows_can_still_be_booked(world, app, session):
+    """Windows inside the booking cutoff, or beyond the booking horizon, are listed as not
+    bookable (in the city's time, whatever the server's clock zone)."""
+    from backend.services.slots import SlotPolicy, list_slots
+
+    policy = SlotPolicy.from_config(app.config)
+    day = city_today() + timedelta(days=3)
+    first_start = datetime.combine(day, time(8), ZoneInfo("Asia/Shanghai"))
+
+    def bookable(now):
+        return [s["bookable"] for s in list_slots(session, policy, day, 30.31, 120.15, now)]
+
+    assert bookable(first_start - policy.cutoff - timedelta(minutes=1)) == [True, True, True, True]
+    # 09:00 on the day, cutoff 2 h: the 08:00 and 10:00 windows are closed, the afternoon open.
+    assert bookable((first_start + timedelta(hours=1)).astimezone(timezone.utc)) == [False, False, True, True]
+    assert bookable(first_start - timedelta(days=policy.days_ahead + 1)) == [False] * 4
+    q = {"date": DAY.isoformat(), "lat": 30.31, "lon": 120.15}
+    listed = world.client.get("/api/v1/slots", query_string=q, headers=world.headers("resident")).get_json()
+    assert [s["bookable"] for s in listed] == [True] * 4

@@ -1,7 +1,6 @@
 """Intake, settlement, stock and lots, statistics and the mass-balance audit."""
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -11,6 +10,7 @@ from backend.models import Booking, CustodyEvent, Intake, Lot, StockMovement, Ve
 from backend.services import accounts, bookings, stats
 from backend.services.audit import audit
 from backend.services.slots import SlotPolicy
+from tests.support.clock import city_today
 
 
 def collected_booking(app, session, world, items) -> int:
@@ -19,7 +19,7 @@ def collected_booking(app, session, world, items) -> int:
     from zoneinfo import ZoneInfo
 
     resident = accounts.get_user(session, world.ids["user_resident"])
-    start = datetime.combine(date.today() + timedelta(days=2), time(8), ZoneInfo("Asia/Shanghai"))
+    start = datetime.combine(city_today() + timedelta(days=2), time(8), ZoneInfo("Asia/Shanghai"))
     b = bookings.create_booking(session, SlotPolicy.from_config(app.config), resident,
                                 {"items": items, "window_start": start})
     for to in ("scheduled", "en_route", "collected"):

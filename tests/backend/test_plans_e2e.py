@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from datetime import date, datetime, time as dtime, timedelta
+from datetime import datetime, time as dtime, timedelta
 from zoneinfo import ZoneInfo
 
 import geojson
@@ -15,9 +15,10 @@ import pytest
 from backend.models import Bin, BinState, Booking, Site
 from backend.services.seed import DEMO_PASSWORD, seed_demo_city
 from iot.simulator import Simulator
+from tests.support.clock import city_today
 
 TZ = ZoneInfo("Asia/Shanghai")
-TOMORROW = date.today() + timedelta(days=1)
+TOMORROW = city_today() + timedelta(days=1)
 
 
 def token(client, username):

@@ -10,7 +10,10 @@ async function init() {
   const d = document.getElementById("date");
   d.value = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
   d.addEventListener("change", loadSlots);
-  await loadSlots();
+  // The phone's date need not be the city's: start at the first day with a window open.
+  for (let tries = 0; !(await loadSlots()) && tries < 14; tries++) {
+    d.value = new Date(Date.parse(d.value) + 86400000).toISOString().slice(0, 10);
+  }
   await refresh();
 }
 
@@ -18,9 +21,10 @@ async function loadSlots() {
   const date = document.getElementById("date").value;
   const slots = await api("GET", `/api/v1/slots?date=${date}&lat=${me.lat || 30.27}&lon=${me.lon || 120.16}`);
   document.getElementById("slot").replaceChildren(...slots.map((s) => el("option",
-    {value: s.window_start, ...(s.remaining ? {} : {disabled: "disabled"})},
+    {value: s.window_start, ...(s.remaining && s.bookable ? {} : {disabled: "disabled"})},
     `${new Date(s.window_start).toLocaleTimeString().slice(0, 5)}–${new Date(s.window_end).toLocaleTimeString().slice(0, 5)}` +
-    ` (${s.remaining} ${t("remaining")})`)));
+    ` (${s.bookable ? `${s.remaining} ${t("remaining")}` : t("closed")})`)));
+  return slots.some((s) => s.remaining && s.bookable);
 }
 
 async function refresh() {
