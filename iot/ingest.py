@@ -17,8 +17,8 @@ import queue
 import threading
 import time
 from dataclasses import dataclass
-from typing import NamedTuple
 from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
 
 from sqlalchemy.exc import OperationalError
 
