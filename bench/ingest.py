@@ -44,10 +44,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
-from backend import migrate  # noqa: E402
-from backend.models import Bin, Reading  # noqa: E402
+from backend.core import migrate  # noqa: E402
+from backend.network.models import Bin  # noqa: E402
+from backend.telemetry.models import Reading
 from iot import mqtt as rn_mqtt  # noqa: E402
-from iot import topics  # noqa: E402
+from backend.telemetry import topics  # noqa: E402
 from tests.support.mqtt import start_worker  # noqa: E402
 from tests.support.servers import MosquittoServer, PostgresServer  # noqa: E402
 

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from backend import migrate  # noqa: E402
+from backend.core import migrate  # noqa: E402
 from tests.support.servers import PostgresServer  # noqa: E402
 
 BINS = 10_000

@@ -31,7 +31,7 @@ from iot.mqtt import BrokerUrl
 @with_appcontext
 def ingest(client_id: str, batch_size: int, session_expiry: int, no_shared: bool, processes: int) -> None:
     """Run the telemetry ingest worker until SIGTERM/SIGINT."""
-    from backend.extensions import db
+    from backend.core.extensions import db
     from iot.ingest import IngestWorker, Settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -57,8 +57,8 @@ def telemetry_group() -> None:
 @with_appcontext
 def telemetry_stats(fmt: str) -> None:
     """Counts of readings, dead letters, devices."""
-    from backend.extensions import db
-    from backend.services import telemetry
+    from backend.core.extensions import db
+    from backend.telemetry.services import readings as telemetry
 
     figures = telemetry.stats(db.session())
     click.echo(json.dumps(figures) if fmt == "json" else "\n".join(f"{k}: {v}" for k, v in figures.items()))
@@ -70,8 +70,8 @@ def telemetry_stats(fmt: str) -> None:
 @with_appcontext
 def telemetry_retention(keep_raw_days: int, keep_hourly_days: int) -> None:
     """Thin readings older than --keep-raw-days to one per bin and hour; prune beyond."""
-    from backend.extensions import db
-    from backend.services.retention import apply_retention
+    from backend.core.extensions import db
+    from backend.telemetry.services.retention import apply_retention
 
     outcome = apply_retention(db.session(), keep_raw_days, keep_hourly_days)
     click.echo(json.dumps(outcome))
@@ -89,9 +89,9 @@ def devices_group() -> None:
 @with_appcontext
 def devices_credentials(device_ids, rotate: bool, out: str) -> None:
     """Issue MQTT passwords to bins; the clear passwords go to --out, only hashes are stored."""
-    from backend.extensions import db
-    from backend.models import Bin
-    from backend.services.devices import issue_credentials
+    from backend.core.extensions import db
+    from backend.network.models import Bin
+    from backend.telemetry.services.devices import issue_credentials
 
     stmt = select(Bin).where(Bin.active.is_(True))
     if device_ids:
@@ -118,9 +118,9 @@ def mqtt_auth_group() -> None:
 @with_appcontext
 def mqtt_auth_export(directory: str, simulator_password: str | None) -> None:
     """Write a Mosquitto password file and ACL file to DIRECTORY."""
-    from backend.extensions import db
-    from backend.services.devices import broker_accounts
-    from iot import mqtt_auth
+    from backend.core.extensions import db
+    from backend.telemetry.services.devices import broker_accounts
+    from backend.telemetry import broker_auth as mqtt_auth
 
     broker = BrokerUrl.parse(current_app.config["MQTT_URL"])
     if not broker.username or not broker.password:
@@ -148,7 +148,7 @@ def mqtt_auth_export(directory: str, simulator_password: str | None) -> None:
 def simulate_bins(interval: float, speedup: float, duration: float, seed: int, bad_rate: float,
                   backfill_hours: float, offline: bool) -> None:
     """Publish realistic telemetry for the registered bins over MQTT."""
-    from backend.extensions import db
+    from backend.core.extensions import db
     from iot.simulator import Simulator
 
     url = os.environ.get("RECYCLENET_SIMULATOR_MQTT_URL", current_app.config["MQTT_URL"])
@@ -157,7 +157,7 @@ def simulate_bins(interval: float, speedup: float, duration: float, seed: int, b
     if offline:
         from sqlalchemy import func
 
-        from backend.models import Reading
+        from backend.telemetry.models import Reading
 
         if db.session.scalar(select(func.count()).select_from(Reading)):
             click.echo("readings exist already: no backfill")

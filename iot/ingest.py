@@ -22,9 +22,9 @@ from typing import NamedTuple
 
 from sqlalchemy.exc import OperationalError
 
-from backend.services import telemetry
+from backend.telemetry.services import readings as telemetry
 from iot import mqtt as rn_mqtt
-from iot import topics
+from backend.telemetry import topics
 
 log = logging.getLogger("recyclenet.ingest")
 

@@ -21,11 +21,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from iot import mqtt as rn_mqtt
-from iot import topics
+from backend.demo.fill import WEEKDAY_FACTOR, daily_fill
+from backend.telemetry import topics
 
-# % of capacity per day, by category prefix
-DAILY_FILL = {"paper": 22.0, "plastics": 28.0, "glass": 9.0, "metals": 7.0, "textiles": 11.0, "hazardous": 3.0}
-WEEKDAY_FACTOR = (0.9, 0.9, 0.95, 0.95, 1.0, 1.35, 1.3)  # weekends fill faster
 CITY_TZ = ZoneInfo("Asia/Shanghai")
 
 
@@ -56,7 +54,7 @@ class Simulator:
     @classmethod
     def from_registry(cls, session, url: str, *, interval: float, speedup: float, seed: int = 7,
                       bad_rate: float = 0.01, backfill_hours: float = 24.0) -> "Simulator":
-        from backend.models import Bin, MaterialCategory
+        from backend.network.models import Bin, MaterialCategory
 
         rng = random.Random(seed)
         start = datetime.now(timezone.utc) - timedelta(hours=backfill_hours)
@@ -64,14 +62,14 @@ class Simulator:
                                .join(MaterialCategory, Bin.category_id == MaterialCategory.id)
                                .where(Bin.active.is_(True)).order_by(Bin.id))
         bins = []
-        from backend.models import BinState
-        from backend.services.baseline import round_days
+        from backend.telemetry.models import BinState
+        from backend.planning.services.baseline import round_days
 
         # Continue from what the platform last heard, so a restarted simulator does not
         # look like a sensor fault (a sudden drop with no collection).
         known = dict(session.execute(select(BinState.bin_id, BinState.fill_pct)).all())
         for bin_id, device_id, threshold, code in rows:
-            base = DAILY_FILL.get(code.split(".")[0], 10.0)
+            base = daily_fill(code)
             fill = known.get(bin_id)
             bins.append(SimBin(bin_id, device_id, base * rng.uniform(0.5, 1.6), threshold,
                                rng.uniform(0, 70) if fill is None else fill, rng.uniform(60, 100),
@@ -86,7 +84,7 @@ class Simulator:
         due = local.weekday() in b.round_days and local.hour >= 10 and (
             b.last_collected is None or b.last_collected.astimezone(CITY_TZ).date() != local.date())
         if due:
-            from backend.services.telemetry import record_emptying
+            from backend.telemetry.services.readings import record_emptying
 
             record_emptying(self.session, b.bin_id, until)
             b.fill, b.last_collected = self.rng.uniform(0, 3), until
@@ -121,7 +119,7 @@ class Simulator:
     def backfill(self, until: datetime | None = None, batch: int = 2000) -> int:
         """History without a broker: the same reports, straight through the ingest service
         (tests, demos and the digital twin). Emptyings are recorded as the bins are collected."""
-        from backend.services.telemetry import DeviceDirectory, Incoming, ingest_batch
+        from backend.telemetry.services.readings import DeviceDirectory, Incoming, ingest_batch
 
         until = until or datetime.now(timezone.utc)
         directory, items, n = DeviceDirectory(), [], 0

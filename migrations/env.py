@@ -4,9 +4,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import pool
 
-from backend.db import make_engine
-from backend.models import Base
+from backend.core.db import make_engine
+from backend.core.models import Base, import_all_models
 
+import_all_models()
 config = context.config
 target_metadata = Base.metadata
 
@@ -17,7 +18,7 @@ def _url() -> str:
         return url
     from pathlib import Path
 
-    from backend.config import finalize, load_settings
+    from backend.core.config import finalize, load_settings
 
     instance = Path(__file__).resolve().parent.parent / "instance"
     return finalize(load_settings(), str(instance))["DATABASE_URL"]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from backend import migrate
+from backend.core import migrate
 from tests.support.servers import MosquittoServer, PostgresServer
 
 BACKENDS = ("sqlite", "postgresql")
@@ -77,7 +77,7 @@ def fresh_db_url(request, tmp_path):
 
     yield make
     if created:
-        from backend.extensions import db
+        from backend.core.extensions import db
 
         db.session.remove()
         if db.engine is not None:
@@ -99,11 +99,11 @@ def db_url(fresh_db_url, backend_name):
 
 @pytest.fixture
 def app(db_url):
-    from backend import create_app
+    from backend.app import create_app
 
     app = create_app({"DATABASE_URL": db_url, **_test_settings()})
     yield app
-    from backend.extensions import db
+    from backend.core.extensions import db
 
     db.session.remove()
     db.engine.dispose()
@@ -112,7 +112,7 @@ def app(db_url):
 def _test_settings() -> dict:
     import tomllib
 
-    from backend.config import CONFIG_DIR
+    from backend.core.config import CONFIG_DIR
 
     with open(CONFIG_DIR / "test.toml", "rb") as fh:
         return tomllib.load(fh)
@@ -125,7 +125,7 @@ def client(app):
 
 @pytest.fixture
 def session(app):
-    from backend.extensions import db
+    from backend.core.extensions import db
 
     with app.app_context():
         yield db.session()

@@ -20,19 +20,21 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend import migrate
-from backend.db import make_engine
-from backend.models import Bin, Booking, MaterialCategory, Plan, Site, Vehicle
-from backend.services import bookings as booking_service
-from backend.services import telemetry
-from backend.services.dispatch import create_plan
-from backend.services.seed import seed_demo_city
-from backend.services.slots import SlotPolicy
+from backend.core import migrate
+from backend.core.db import make_engine
+from backend.network.models import Bin, MaterialCategory, Site, Vehicle
+from backend.bookings.models import Booking
+from backend.planning.models import Plan
+from backend.bookings import services as booking_service
+from backend.telemetry.services import readings as telemetry
+from backend.planning.services.dispatch import create_plan
+from backend.demo.seed import seed_demo_city
+from backend.bookings.services import SlotPolicy
 from backend.twin import static
 from backend.twin.execute import Executed, Visit, drive, schedule
 from backend.twin.world import TwinBin, make_world
-from iot import topics
-from iot.simulator import DAILY_FILL
+from backend.telemetry import topics
+from backend.demo.fill import daily_fill
 from routing import SolverParams
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -82,7 +84,7 @@ def _registry(s: Session, cfg: TwinConfig):
                      .join(MaterialCategory, Bin.category_id == MaterialCategory.id)
                      .where(Bin.active.is_(True)).order_by(Bin.id)).all()
     bins = [TwinBin(b.id, site.sorting_center_id, site.lat, site.lon, cat.code, cat.density_kg_m3, b.capacity_l,
-                    b.fill_threshold_pct, DAILY_FILL.get(cat.code.split(".")[0], 10.0) * rng.uniform(0.5, 1.6))
+                    b.fill_threshold_pct, daily_fill(cat.code) * rng.uniform(0.5, 1.6))
             for b, site, cat in rows]
     centers = {}
     for c in s.scalars(select(Site).where(Site.tier == "sorting_center", Site.active.is_(True)).order_by(Site.id)):
@@ -103,7 +105,7 @@ def _registry(s: Session, cfg: TwinConfig):
 
 def _copy_registry(source_url: str, s: Session) -> None:
     """Load a city's network (sites, bins, vehicles) from another database into the scratch one."""
-    from backend.services import assets, network
+    from backend.network.services import assets, sites as network
 
     src = Session(make_engine(source_url))
     ids = {}
@@ -160,7 +162,7 @@ class Twin:
         self.devices = dict(self.s.execute(select(Bin.id, Bin.device_id)).all())
 
     def _resident(self):
-        from backend.services.accounts import create_user
+        from backend.accounts.services import create_user
 
         return create_user(self.s, {"username": "twin-resident", "password": "twin-resident-pw",
                                     "role": "resident", "lat": 30.3, "lon": 120.15})
@@ -195,7 +197,7 @@ class Twin:
 
     # -- one day -----------------------------------------------------------------------------
     def _need_routes(self, day: int) -> list[Executed]:
-        from backend.jobs import run_plan
+        from backend.planning.jobs import run_plan
 
         routes = []
         key_of = {bk.db_id: bk.key for bk in self.world.bookings if bk.db_id}

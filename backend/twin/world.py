@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from iot.simulator import WEEKDAY_FACTOR
+from backend.demo.fill import WEEKDAY_FACTOR
 
 FESTIVAL_SURGE = 2.2  # a festival day fills bins this much faster
 HOURLY_SHAPE = np.array([0.3, 0.2, 0.2, 0.2, 0.3, 0.6, 1.0, 1.3, 1.4, 1.3, 1.2, 1.2,

@@ -6,7 +6,7 @@ Create Date: 2026-11-23
 """
 from alembic import op
 import sqlalchemy as sa
-import backend.models.base
+import backend.core.models
 
 
 revision = '0003'
@@ -18,7 +18,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table('dead_letters',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('received_at', backend.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('received_at', backend.core.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('topic', sa.String(length=255), nullable=False),
     sa.Column('device_id', sa.String(length=64), nullable=True),
     sa.Column('payload', sa.LargeBinary(), nullable=False),
@@ -36,10 +36,10 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=24), nullable=False),
     sa.Column('state', sa.String(length=16), nullable=False),
     sa.Column('detail', sa.String(length=255), nullable=False),
-    sa.Column('opened_at', backend.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('acknowledged_at', backend.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('opened_at', backend.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('acknowledged_at', backend.core.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('acknowledged_by', sa.Integer(), nullable=True),
-    sa.Column('closed_at', backend.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', backend.core.models.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("state IN ('open', 'acknowledged', 'closed')", name=op.f('ck_alerts_state')),
     sa.ForeignKeyConstraint(['acknowledged_by'], ['users.id'], name=op.f('fk_alerts_acknowledged_by_users')),
     sa.ForeignKeyConstraint(['bin_id'], ['bins.id'], name=op.f('fk_alerts_bin_id_bins')),
@@ -51,21 +51,21 @@ def upgrade() -> None:
 
     op.create_table('bin_states',
     sa.Column('bin_id', sa.Integer(), nullable=False),
-    sa.Column('last_seen', backend.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('last_reading_at', backend.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_seen', backend.core.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_reading_at', backend.core.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('fill_pct', sa.Double(), nullable=True),
     sa.Column('battery_pct', sa.Double(), nullable=True),
     sa.Column('temp_c', sa.Double(), nullable=True),
     sa.Column('device_status', sa.String(length=16), nullable=False),
     sa.Column('online', sa.Boolean(), nullable=False),
-    sa.Column('last_emptied_at', backend.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_emptied_at', backend.core.models.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['bin_id'], ['bins.id'], name=op.f('fk_bin_states_bin_id_bins'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('bin_id', name=op.f('pk_bin_states'))
     )
     op.create_table('readings',
     sa.Column('bin_id', sa.Integer(), nullable=False),
-    sa.Column('measured_at', backend.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('received_at', backend.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('measured_at', backend.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('received_at', backend.core.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('fill_pct', sa.Double(), nullable=True),
     sa.Column('distance_mm', sa.Integer(), nullable=True),
     sa.Column('battery_pct', sa.Double(), nullable=True),

@@ -6,7 +6,7 @@ Create Date: 2026-11-23
 """
 from alembic import op
 import sqlalchemy as sa
-import backend.models.base
+import backend.core.models
 
 
 revision = '0005'
@@ -33,10 +33,10 @@ def upgrade() -> None:
     sa.Column('weight_kg', sa.Double(), nullable=False),
     sa.Column('price_per_kg', sa.Numeric(precision=12, scale=2), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
-    sa.Column('shipped_at', backend.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('shipped_at', backend.core.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('shipped_by', sa.Integer(), nullable=False),
     sa.Column('received_kg', sa.Double(), nullable=True),
-    sa.Column('received_at', backend.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('received_at', backend.core.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('received_by', sa.Integer(), nullable=True),
     sa.CheckConstraint("status IN ('shipped', 'received')", name=op.f('ck_lots_status')),
     sa.CheckConstraint('weight_kg > 0', name=op.f('ck_lots_weight_positive')),
@@ -57,7 +57,7 @@ def upgrade() -> None:
     sa.Column('unit', sa.String(length=8), nullable=False),
     sa.Column('effective_from', sa.Date(), nullable=False),
     sa.Column('created_by', sa.Integer(), nullable=True),
-    sa.Column('created_at', backend.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', backend.core.models.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('amount >= 0', name=op.f('ck_prices_amount_nonnegative')),
     sa.ForeignKeyConstraint(['category_id'], ['material_categories.id'], name=op.f('fk_prices_category_id_material_categories')),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_prices_created_by_users')),
@@ -72,7 +72,7 @@ def upgrade() -> None:
     sa.Column('operator_id', sa.Integer(), nullable=False),
     sa.Column('corrects_id', sa.Integer(), nullable=True),
     sa.Column('reason', sa.String(length=255), nullable=False),
-    sa.Column('weighed_at', backend.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('weighed_at', backend.core.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['center_id'], ['sites.id'], name=op.f('fk_intakes_center_id_sites')),
     sa.ForeignKeyConstraint(['corrects_id'], ['intakes.id'], name=op.f('fk_intakes_corrects_id_intakes')),
     sa.ForeignKeyConstraint(['operator_id'], ['users.id'], name=op.f('fk_intakes_operator_id_users')),
@@ -110,7 +110,7 @@ def upgrade() -> None:
     sa.Column('kg', sa.Double(), nullable=False),
     sa.Column('from_party', sa.String(length=120), nullable=False),
     sa.Column('to_party', sa.String(length=120), nullable=False),
-    sa.Column('at', backend.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', backend.core.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['booking_id'], ['bookings.id'], name=op.f('fk_custody_events_booking_id_bookings')),
     sa.ForeignKeyConstraint(['category_id'], ['material_categories.id'], name=op.f('fk_custody_events_category_id_material_categories')),
     sa.ForeignKeyConstraint(['intake_id'], ['intakes.id'], name=op.f('fk_custody_events_intake_id_intakes')),
@@ -145,7 +145,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=12), nullable=False),
     sa.Column('intake_id', sa.Integer(), nullable=True),
     sa.Column('lot_id', sa.Integer(), nullable=True),
-    sa.Column('at', backend.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', backend.core.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['category_id'], ['material_categories.id'], name=op.f('fk_stock_movements_category_id_material_categories')),
     sa.ForeignKeyConstraint(['center_id'], ['sites.id'], name=op.f('fk_stock_movements_center_id_sites')),
     sa.ForeignKeyConstraint(['intake_id'], ['intakes.id'], name=op.f('fk_stock_movements_intake_id_intakes')),
@@ -163,7 +163,7 @@ def upgrade() -> None:
     sa.Column('category_id', sa.Integer(), nullable=True),
     sa.Column('amount', sa.Numeric(precision=12, scale=2), nullable=False),
     sa.Column('description', sa.String(length=255), nullable=False),
-    sa.Column('created_at', backend.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', backend.core.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['booking_id'], ['bookings.id'], name=op.f('fk_wallet_entries_booking_id_bookings')),
     sa.ForeignKeyConstraint(['category_id'], ['material_categories.id'], name=op.f('fk_wallet_entries_category_id_material_categories')),
     sa.ForeignKeyConstraint(['intake_id'], ['intakes.id'], name=op.f('fk_wallet_entries_intake_id_intakes')),

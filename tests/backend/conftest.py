@@ -6,7 +6,8 @@ from datetime import time
 
 import pytest
 
-from backend.services import accounts, assets, catalog, network
+from backend.accounts import services as accounts
+from backend.network.services import assets, catalog, sites as network
 
 PASSWORD = "correct horse battery"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from backend.extensions import db
-from backend.models import Base
+from backend.core.extensions import db
+from backend.core.models import Base
 
 
 def row_counts() -> dict[str, int]:

@@ -1,21 +1,27 @@
 """A PostgreSQL database with a few registered bins, for tests with a real broker."""
 from __future__ import annotations
 
+import json
+import time
+from datetime import datetime, timedelta, timezone
+
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from backend.models import DeadLetter, Reading
-from tests.support.mqtt import stop_started_workers
+from backend.telemetry.models import DeadLetter, Reading
+from backend.telemetry import topics
+from tests.support.mqtt import Publisher, stop_started_workers
 
 DEVICES = [f"SIM-{k:03d}" for k in range(12)]
+BASE = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=2)
 
 
 @pytest.fixture
 def pg_bins(fresh_db_url):
     """A fresh PostgreSQL database with a sorting center, a collection point and 12 bins."""
-    from backend import create_app
-    from backend.extensions import db
-    from backend.services import assets, catalog, network
+    from backend.app import create_app
+    from backend.core.extensions import db
+    from backend.network.services import assets, catalog, sites as network
 
     url = fresh_db_url("postgresql")
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "t", "PASSWORD_TIME_COST": 1, "PASSWORD_MEMORY_COST_KIB": 1024})
@@ -64,3 +70,14 @@ def counter(pg_bins):
     c = Counter(pg_bins[1])
     yield c
     c.engine.dispose()
+
+
+def wait_for_worker(pub: Publisher, counter, expected_after: int) -> None:
+    """Until the worker has subscribed, the broker has no session to queue for: republish one
+    probe reading (same bin, same ts: stored once however often it arrives) until it lands."""
+    probe = json.dumps({"ts": (BASE - timedelta(hours=1)).isoformat(), "fill_pct": 1}).encode()
+    deadline = time.monotonic() + 30
+    while counter.readings() < expected_after:
+        assert time.monotonic() < deadline, "the worker never stored the probe"
+        pub.send(topics.telemetry(DEVICES[0]), probe)
+        time.sleep(0.3)

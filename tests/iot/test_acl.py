@@ -8,7 +8,8 @@ import time
 import pytest
 from paho.mqtt.reasoncodes import ReasonCode
 
-from iot import topics
+from backend.cli import cli as recyclenet
+from backend.telemetry import topics
 from tests.iot.conftest import DEVICES
 from tests.support.mqtt import Collector, Publisher
 from tests.support.servers import MosquittoServer
@@ -22,9 +23,9 @@ def secured_broker(pg_bins, tmp_path):
     app, _ = pg_bins
     runner = app.test_cli_runner()
     creds = tmp_path / "creds.csv"
-    assert runner.invoke(args=["devices", "credentials", "--out", str(creds)]).exit_code == 0
+    assert runner.invoke(recyclenet, args=["devices", "credentials", "--out", str(creds)]).exit_code == 0
     app.config["MQTT_URL"] = f"mqtt://{INGEST[0]}:{INGEST[1]}@127.0.0.1:1883"
-    result = runner.invoke(args=["mqtt-auth", "export", str(tmp_path / "auth")])
+    result = runner.invoke(recyclenet, args=["mqtt-auth", "export", str(tmp_path / "auth")])
     assert result.exit_code == 0, result.output
     passwords = {row["device_id"]: row["password"] for row in csv.DictReader(open(creds))}
     broker = MosquittoServer(extra_conf=f"allow_anonymous false\npassword_file {tmp_path}/auth/passwd\n"

@@ -11,13 +11,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from iot import topics
-from tests.iot.conftest import DEVICES
+from backend.telemetry import topics
+from tests.iot.conftest import BASE, DEVICES, wait_for_worker
 from tests.support.mqtt import Publisher, kill, start_worker, wait_until
 from tests.support.servers import MosquittoServer
-
-BASE = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=2)
-
 
 @pytest.fixture
 def broker():
@@ -58,17 +55,6 @@ def stream(n: int, seed: int = 5):
             valid.append((device, ts, msg))
             messages.append(msg)
     return messages, {(d, t) for d, t, _ in valid}, bad
-
-
-def wait_for_worker(pub: Publisher, counter, expected_after: int) -> None:
-    """Until the worker has subscribed, the broker has no session to queue for: republish one
-    probe reading (same bin, same ts: stored once however often it arrives) until it lands."""
-    probe = json.dumps({"ts": (BASE - timedelta(hours=1)).isoformat(), "fill_pct": 1}).encode()
-    deadline = time.monotonic() + 30
-    while counter.readings() < expected_after:
-        assert time.monotonic() < deadline, "the worker never stored the probe"
-        pub.send(topics.telemetry(DEVICES[0]), probe)
-        time.sleep(0.3)
 
 
 def test_sigkill_mid_stream_loses_nothing_and_stores_duplicates_once(pg_bins, counter, broker, tmp_path):

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from backend.models import Alert, Bin, BinState, Reading
-from iot import topics
-from tests.iot.conftest import DEVICES
-from tests.iot.test_ingest_mqtt import BASE, wait_for_worker
+from backend.telemetry.models import Alert, BinState, Reading
+from backend.network.models import Bin
+from backend.telemetry import topics
+from tests.iot.conftest import BASE, DEVICES, wait_for_worker
 from tests.support.mqtt import Publisher, kill, start_worker, wait_until
 from tests.support.servers import MosquittoServer
 

@@ -1,0 +1,112 @@
+"""Sign-up, sign-in, one's own profile, and user administration."""
+from __future__ import annotations
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import abort
+
+from backend.core.auth import current_user, roles
+from backend.core.api import Blueprint, page
+from backend.core.extensions import db
+from backend.accounts.schemas import (
+    MeUpdateSchema, RegisterSchema, TokenRequestSchema, TokenSchema, UserArgs, UserSchema, UserUpdateSchema,
+)
+from backend.accounts import services as accounts
+
+auth = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-up and tokens")
+me = Blueprint("me", __name__, url_prefix="/api/v1/me", description="The signed-in user")
+users = Blueprint("users", __name__, url_prefix="/api/v1/users", description="User administration (admins)")
+
+
+@auth.route("/register")
+class Register(MethodView):
+    @auth.arguments(RegisterSchema)
+    @auth.response(201, UserSchema)
+    def post(self, data):
+        """Residents sign themselves up"""
+        return accounts.register_resident(db.session, data)
+
+
+@auth.route("/token")
+class Token(MethodView):
+    @auth.arguments(TokenRequestSchema)
+    @auth.response(200, TokenSchema)
+    @auth.alt_response(401, description="Wrong username or password")
+    def post(self, data):
+        """Exchange username and password for a bearer token that expires"""
+        user = accounts.authenticate(db.session, data["username"], data["password"])
+        if user is None:
+            abort(401, message="wrong username or password")
+        return {
+            "access_token": accounts.token_for(user),
+            "token_type": "Bearer",
+            "expires_in": current_app.config["TOKEN_TTL_SECONDS"],
+            "user_id": user.id,
+            "role": user.role,
+        }
+
+
+@me.route("")
+class Me(MethodView):
+    @roles(me)
+    @me.response(200, UserSchema)
+    def get(self):
+        """My account"""
+        return current_user()
+
+    @roles(me)
+    @me.arguments(MeUpdateSchema)
+    @me.response(200, UserSchema)
+    def patch(self, data):
+        """Update my profile or password (a new password ends all my sessions)"""
+        return accounts.update_user(db.session, current_user(), data)
+
+
+@users.route("")
+class Users(MethodView):
+    @roles(users, "admin")
+    @users.arguments(UserArgs, location="query")
+    @users.response(200, UserSchema(many=True))
+    @users.paginate()
+    def get(self, args, pagination_parameters):
+        """List users"""
+        return page(accounts.user_query(**args), pagination_parameters)
+
+    @roles(users, "admin")
+    @users.arguments(UserSchema)
+    @users.response(201, UserSchema)
+    def post(self, data):
+        """Create a user of any role"""
+        return accounts.create_user(db.session, data)
+
+
+@users.route("/<int:user_id>")
+class UserView(MethodView):
+    @roles(users, "admin")
+    @users.etag
+    @users.response(200, UserSchema)
+    def get(self, user_id):
+        """Read a user"""
+        return accounts.get_user(db.session, user_id)
+
+    @roles(users, "admin")
+    @users.etag
+    @users.arguments(UserUpdateSchema)
+    @users.response(200, UserSchema)
+    def patch(self, data, user_id):
+        """Update a user (If-Match required)"""
+        user = accounts.get_user(db.session, user_id)
+        users.check_etag(user, UserSchema)
+        return accounts.update_user(db.session, user, data)
+
+    @roles(users, "admin")
+    @users.etag
+    @users.response(204)
+    def delete(self, user_id):
+        """Deactivate a user and end their sessions (If-Match required)"""
+        user = accounts.get_user(db.session, user_id)
+        users.check_etag(user, UserSchema)
+        accounts.deactivate_user(db.session, user)
+
+
+BLUEPRINTS = (auth, me, users)

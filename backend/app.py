@@ -1,0 +1,56 @@
+"""The app factory: settings, extensions, every domain's API blueprints, the console."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Flask
+
+from backend.accounts import api as accounts_api
+from backend.accounts import services as accounts
+from backend.bookings import api as bookings_api
+from backend.core import extensions
+from backend.core.api import register_error_handler
+from backend.core.auth import set_user_loader
+from backend.core.config import finalize, load_settings
+from backend.core.models import import_all_models
+from backend.intake import api as intake_api
+from backend.network import api as network_api
+from backend.planning import api as planning_api
+from backend.reporting import api as reporting_api
+from backend.telemetry import api as telemetry_api
+from backend.web import bp as web_bp
+
+# The order of the API's sections in the spec and in Swagger UI.
+API_MODULES = (accounts_api, network_api, telemetry_api, bookings_api, planning_api, intake_api, reporting_api)
+
+
+def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask app. ``config`` is a settings file name/path or a dict of overrides."""
+    import_all_models()
+    # static_folder=None: the console blueprint serves /static (the app has none of its own).
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    app.config.update(finalize(load_settings(config), app.instance_path))
+    app.config.update(
+        API_TITLE="recyclenet",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL="/api/docs/static/",
+        JSON_SORT_KEYS=False,
+    )
+    extensions.db.init_app(app)
+    extensions.api.init_app(app)
+    set_user_loader(app, lambda token: accounts.user_for_token(extensions.db.session, token))
+
+    api = extensions.api
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token"}
+    )
+    for module in API_MODULES:
+        for blp in module.BLUEPRINTS:
+            api.register_blueprint(blp)
+    register_error_handler(app)
+    app.register_blueprint(web_bp)
+    return app

@@ -1,0 +1,1 @@
+"""Residents' pickup bookings: windows, slots, the booking lifecycle."""

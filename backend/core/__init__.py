@@ -1,0 +1,1 @@
+"""The small core every domain stands on: settings, database, extensions, errors, service helpers, idempotency, pagination, authentication."""

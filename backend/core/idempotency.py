@@ -1,0 +1,63 @@
+"""Idempotency-Key: a retried POST gets the first answer; the same key with another body is 422.
+
+The record is written in the same transaction as what the request created, so either
+both exist or neither. Two retries racing: the loser hits the unique (user, key) index at
+commit, rolls back everything it did (its slot reservation included) and replays the
+winner's answer.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backend.core.models import IdempotencyRecord
+from backend.core.errors import Conflict, Invalid, ServiceError
+
+
+def request_hash(method: str, path: str, body) -> str:
+    canonical = json.dumps([method, path, body], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(session: Session, user_id: int, key: str, digest: str) -> tuple[int, dict] | None:
+    rec = session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id,
+                                                         IdempotencyRecord.key == key))
+    if rec is None:
+        return None
+    if rec.request_hash != digest:
+        raise Invalid("this Idempotency-Key was used with a different request",
+                      {"Idempotency-Key": ["already used with a different request"]})
+    return rec.status_code, json.loads(rec.response)
+
+
+def run(session: Session, user_id: int, key: str | None, digest: str,
+        action: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
+    """Do ``action`` (which adds and flushes, not commits) once per key."""
+    if key is None:
+        status, body = action()
+        session.commit()
+        return status, body
+    if len(key) > 128:
+        raise Invalid.field("Idempotency-Key", "at most 128 characters")
+    replay = _replay(session, user_id, key, digest)
+    if replay is not None:
+        return replay
+    try:
+        status, body = action()
+        session.add(IdempotencyRecord(user_id=user_id, key=key, request_hash=digest, status_code=status,
+                                      response=json.dumps(body, default=str)))
+        session.commit()
+        return status, body
+    except (IntegrityError, ServiceError) as exc:
+        session.rollback()
+        replay = _replay(session, user_id, key, digest)
+        if replay is not None:
+            return replay
+        if isinstance(exc, IntegrityError):
+            raise Conflict("conflicts with a concurrent request; try again") from None
+        raise

@@ -1,0 +1,1 @@
+"""The sorting center: weigh-ins, prices, residents' wallets, stock, lots to markets."""

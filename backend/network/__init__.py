@@ -1,0 +1,1 @@
+"""The registry of the three-tier network: sites, material catalogue, bins, vehicles."""

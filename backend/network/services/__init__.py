@@ -1,0 +1,1 @@
+"""Writes and queries of the registry: sites, categories, bins and vehicles."""

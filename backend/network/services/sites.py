@@ -1,0 +1,127 @@
+"""Sites of the three tiers and the links between them."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.network.models import MaterialCategory, Site
+from backend.core.common import apply, commit, get_or_404, resolve, resolve_many
+from backend.core.errors import Invalid
+from routing.geo import bounding_box, haversine_km
+
+FIELDS = ("tier", "name", "address", "district", "lat", "lon", "opening_hours", "active")
+
+
+def site_query(
+    *,
+    tier: str | None = None,
+    district: str | None = None,
+    category_id: int | None = None,
+    active: bool | None = None,
+    sorting_center_id: int | None = None,
+    near: tuple[float, float, float] | None = None,
+):
+    stmt = select(Site).order_by(Site.id)
+    if tier:
+        stmt = stmt.where(Site.tier == tier)
+    if district:
+        stmt = stmt.where(Site.district == district)
+    if active is not None:
+        stmt = stmt.where(Site.active == active)
+    if sorting_center_id is not None:
+        stmt = stmt.where(Site.sorting_center_id == sorting_center_id)
+    if category_id is not None:
+        stmt = stmt.where(Site.categories.any(MaterialCategory.id == category_id))
+    if near is not None:
+        lat, lon, radius = near
+        lat0, lat1, lon0, lon1 = bounding_box(lat, lon, radius)
+        stmt = stmt.where(Site.lat.between(lat0, lat1), Site.lon.between(lon0, lon1))
+    return stmt
+
+
+def within(items, near: tuple[float, float, float]):
+    """Exact radius filter after the bounding box, nearest first."""
+    lat, lon, radius = near
+    scored = [(haversine_km(lat, lon, it.lat, it.lon), it) for it in items]
+    return [it for d, it in sorted(scored, key=lambda p: (p[0], p[1].id)) if d <= radius]
+
+
+def _check_links(session: Session, site: Site, data: dict) -> None:
+    center_id = data.get("sorting_center_id", site.sorting_center_id)
+    if site.tier == "collection_point":
+        if center_id is None:
+            raise Invalid.field("sorting_center_id", "a collection point must name its sorting center")
+        center = resolve(session, Site, center_id, "sorting_center_id")
+        if center.tier != "sorting_center":
+            raise Invalid.field("sorting_center_id", f"site {center_id} is not a sorting center")
+        site.sorting_center = center
+    elif center_id is not None:
+        raise Invalid.field("sorting_center_id", "only collection points are served by a sorting center")
+    else:
+        site.sorting_center = None
+
+    market_ids = data.get("market_ids")
+    if market_ids is not None:
+        if site.tier != "sorting_center" and market_ids:
+            raise Invalid.field("market_ids", "only sorting centers ship to markets")
+        markets = resolve_many(session, Site, market_ids, "market_ids")
+        wrong = [m.id for m in markets if m.tier != "distribution_market"]
+        if wrong:
+            raise Invalid.field("market_ids", f"not distribution markets: {wrong}")
+        site.markets = markets
+    elif site.tier != "sorting_center":
+        site.markets = []
+    if "category_ids" in data:
+        site.categories = resolve_many(session, MaterialCategory, data["category_ids"], "category_ids")
+
+
+def create_site(session: Session, data: dict) -> Site:
+    site = Site()
+    apply(site, data, FIELDS)
+    _check_links(session, site, data)
+    session.add(site)
+    commit(session)
+    return site
+
+
+def update_site(session: Session, site: Site, data: dict) -> Site:
+    tier_changes = "tier" in data and data["tier"] != site.tier
+    if tier_changes and session.scalar(select(Site.id).where(Site.sorting_center_id == site.id)):
+        raise Invalid.field("tier", "collection points are still served by this sorting center")
+    with session.no_autoflush:
+        apply(site, data, FIELDS)
+        _check_links(session, site, data)
+    commit(session)
+    return site
+
+
+def deactivate_site(session: Session, site: Site) -> None:
+    site.active = False
+    commit(session)
+
+
+def get_site(session: Session, site_id: int) -> Site:
+    return get_or_404(session, Site, site_id, "site")
+
+
+def center_of(session: Session, center_id: int) -> Site:
+    """The sorting center ``center_id``: 404 if there is none, 422 if the site is of another tier."""
+    site = get_or_404(session, Site, center_id, "sorting center")
+    if site.tier != "sorting_center":
+        raise Invalid.field("center_id", f"site {center_id} is not a sorting center")
+    return site
+
+
+def serving_center(session: Session, lat: float, lon: float, radius_km: float) -> Site:
+    """The sorting center of the nearest collection point within reach, else the nearest center."""
+    sites = session.scalars(select(Site).where(Site.active.is_(True),
+                                               Site.tier.in_(("collection_point", "sorting_center")))).all()
+    points = [s for s in sites if s.tier == "collection_point" and s.sorting_center_id is not None]
+    if points:
+        nearest = min(points, key=lambda s: haversine_km(lat, lon, s.lat, s.lon))
+        if haversine_km(lat, lon, nearest.lat, nearest.lon) <= radius_km:
+            return nearest.sorting_center
+    centers = [s for s in sites if s.tier == "sorting_center"]
+    if not centers:
+        raise Invalid.field("lat", "no sorting center serves this city yet")
+    return min(centers, key=lambda s: haversine_km(lat, lon, s.lat, s.lon))

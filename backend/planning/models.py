@@ -1,0 +1,82 @@
+"""Daily collection plans, their routes and stops, and what happened at each stop."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backend.core.models import Base, utcnow
+
+PLAN_STATUSES = ("queued", "solving", "done", "failed", "dispatched", "superseded")
+STOP_STATUSES = ("planned", "arrived", "done", "missed")
+
+
+class Plan(Base):
+    __tablename__ = "plans"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'solving', 'done', 'failed', 'dispatched', 'superseded')",
+                        name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    day: Mapped[date] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    progress: Mapped[float] = mapped_column(default=0.0)
+    options: Mapped[dict] = mapped_column(JSON, default=dict)
+    overrides: Mapped[dict] = mapped_column(JSON, default=dict)  # moves and drops of a re-plan
+    summary: Mapped[dict | None] = mapped_column(JSON)
+    error: Mapped[str] = mapped_column(String(500), default="")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    dispatched_at: Mapped[datetime | None]
+
+    routes: Mapped[list["PlanRoute"]] = relationship(cascade="all, delete-orphan", order_by="PlanRoute.seq")
+
+
+class PlanRoute(Base):
+    __tablename__ = "plan_routes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int]
+    vehicle_id: Mapped[int] = mapped_column(ForeignKey("vehicles.id"))
+    distance_km: Mapped[float]
+    empty_km: Mapped[float]
+    collected_kg: Mapped[float]
+    trips: Mapped[int]
+    start_at: Mapped[datetime]
+    end_at: Mapped[datetime]
+
+    stops: Mapped[list["RouteStop"]] = relationship(cascade="all, delete-orphan", order_by="RouteStop.seq")
+
+
+class RouteStop(Base):
+    __tablename__ = "route_stops"
+    __table_args__ = (
+        CheckConstraint("kind IN ('bin', 'booking', 'unload')", name="kind"),
+        CheckConstraint("status IN ('planned', 'arrived', 'done', 'missed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    route_id: Mapped[int] = mapped_column(ForeignKey("plan_routes.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(8))
+    bin_id: Mapped[int | None] = mapped_column(ForeignKey("bins.id"), index=True)
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), index=True)
+    lat: Mapped[float]
+    lon: Mapped[float]
+    arrival_at: Mapped[datetime]
+    start_at: Mapped[datetime]
+    departure_at: Mapped[datetime]
+    leg_km: Mapped[float]
+    load_kg: Mapped[float]
+    expected_kg: Mapped[float] = mapped_column(default=0.0)
+    status: Mapped[str] = mapped_column(String(8), default="planned")
+    quantity_kg: Mapped[float | None]
+    reason: Mapped[str] = mapped_column(String(255), default="")
+    updated_at: Mapped[datetime | None]

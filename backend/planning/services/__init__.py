@@ -1,0 +1,1 @@
+"""Plans: building the routing model, the fixed-round baseline, dispatch and execution."""

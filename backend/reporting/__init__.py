@@ -1,0 +1,1 @@
+"""Statistics and the mass-balance audit, read across every domain."""

@@ -1,0 +1,1 @@
+"""Running the platform: the web server and the whole demo stack."""

@@ -1,0 +1,1 @@
+"""Smart-bin telemetry: readings, bin states, alerts, forecasts, devices, retention, and the device contract (payload codec, topics, broker ACL)."""

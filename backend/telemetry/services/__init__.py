@@ -1,0 +1,1 @@
+"""Ingest of readings, alerts, forecasts, device credentials, retention."""

@@ -1,0 +1,26 @@
+"""Device credentials: issued per bin, stored only as a Mosquitto hash."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.network.models import Bin
+from backend.core.common import commit
+from backend.telemetry import broker_auth as mqtt_auth
+
+
+def issue_credentials(session: Session, bins: list[Bin]) -> dict[str, str]:
+    """New passwords for these bins: device id -> password, shown to the caller once."""
+    issued = {}
+    for b in bins:
+        password = mqtt_auth.new_password()
+        b.mqtt_password_hash = mqtt_auth.mosquitto_hash(password)
+        issued[b.device_id] = password
+    commit(session)
+    return issued
+
+
+def broker_accounts(session: Session) -> dict[str, str]:
+    rows = session.execute(select(Bin.device_id, Bin.mqtt_password_hash)
+                           .where(Bin.active.is_(True), Bin.mqtt_password_hash.is_not(None)))
+    return dict(rows.all())

@@ -1,0 +1,58 @@
+"""A live server over a seeded demo city, and headless Chromium driven by Playwright."""
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.support.servers import free_port
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory, request):
+    from backend.app import create_app
+    from backend.core.extensions import db
+    from backend.demo.seed import seed_demo_city
+    from iot.simulator import Simulator
+    from tests.conftest import _test_settings
+
+    template = request.getfixturevalue("sqlite_template")
+    path = tmp_path_factory.mktemp("web") / "web.db"
+    shutil.copy(template, path)
+    app = create_app({**_test_settings(), "DATABASE_URL": f"sqlite:///{path}", "PLAN_TIME_LIMIT_S": 2})
+    with app.app_context():
+        seed_demo_city(db.session(), seed=3, n_bins=40)
+        Simulator.from_registry(db.session(), "mqtt://unused", interval=1800, speedup=1, seed=3,
+                                backfill_hours=72).backfill()
+    db.session.remove()
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise RuntimeError("chromium not found: `make test` installs Debian's chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def sign_in(page, base: str, username: str, password: str = "recyclenet-demo") -> None:
+    page.goto(f"{base}/console/login?lang=en")
+    page.fill("#login input[name=username]", username)
+    page.fill("#login input[name=password]", password)
+    page.click("#login button[type=submit]")
