@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from routing import Model, SolverParams  # noqa: E402
+from routing import Model, SolverParams, solve  # noqa: E402
 from tests.routing.checker import check  # noqa: E402
 
 CENTERS = [(30.345, 120.127), (30.188, 120.232), (30.283, 120.062)]
@@ -54,7 +54,7 @@ def main() -> int:
           f"{'km':>9} {'empty km':>9} {'km/t':>6}")
     for n in args.sizes:
         model = city(n, args.seed)
-        result = model.solve(SolverParams(time_limit=args.time_limit, num_workers=args.workers))
+        result = solve(model, SolverParams(time_limit=args.time_limit, num_workers=args.workers))
         check(model, result)
         s = result.summary()
         print(f"{n:6d} {result.stats.get('parts', 1):5d} {result.seconds:8.1f} {str(result.feasible):>8} "

@@ -6,19 +6,20 @@ import json
 import sys
 
 from routing.params import SolverParams
+from routing.solve import solve
 from routing.solomon import parse, plan_distance, result_routes, to_model
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m routing")
     sub = parser.add_subparsers(dest="command", required=True)
-    solve = sub.add_parser("solve", help="solve a Solomon VRPTW instance")
-    solve.add_argument("file")
-    solve.add_argument("--time-limit", type=float, default=10.0)
-    solve.add_argument("--format", choices=("json", "text"), default="json")
-    solve.add_argument("--params", help="a TOML file of solver parameters ([solver] table)")
-    solve.add_argument("--warm-start", choices=("pyvrp", "none"))
-    solve.add_argument("--seed", type=int)
+    solve_cmd = sub.add_parser("solve", help="solve a Solomon VRPTW instance")
+    solve_cmd.add_argument("file")
+    solve_cmd.add_argument("--time-limit", type=float, default=10.0)
+    solve_cmd.add_argument("--format", choices=("json", "text"), default="json")
+    solve_cmd.add_argument("--params", help="a TOML file of solver parameters ([solver] table)")
+    solve_cmd.add_argument("--warm-start", choices=("pyvrp", "none"))
+    solve_cmd.add_argument("--seed", type=int)
     args = parser.parse_args(argv)
 
     params = SolverParams.from_toml(args.params) if args.params else SolverParams()
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.seed is not None:
         params.seed = args.seed
     inst = parse(args.file)
-    result = to_model(inst).solve(params)
+    result = solve(to_model(inst), params)
     routes = result_routes(result)
     out = {
         "instance": inst.name, "routes": routes, "vehicles": len(routes),

@@ -19,6 +19,7 @@ import numpy as np
 from routing.model import Model
 from routing.params import SolverParams
 from routing.result import Result
+from routing.solver import solve_whole
 
 
 
@@ -107,9 +108,7 @@ def _submodel(model: Model, vehicle_ids: list[int], stop_ids: list[int]):
 
 def _solve_part(args) -> Result:
     sub, params = args
-    from routing.solver import solve
-
-    return solve(sub, params)
+    return solve_whole(sub, params)
 
 
 def solve_decomposed(model: Model, params: SolverParams) -> Result:
@@ -119,7 +118,7 @@ def solve_decomposed(model: Model, params: SolverParams) -> Result:
     rounds = math.ceil(len(parts) / workers)
     # Splitting took some of the budget; what is left is shared by rounds of parallel parts.
     budget = max(1.0, (params.time_limit - (time.monotonic() - started)) * 0.95 / rounds)
-    sub_params = replace(params, time_limit=budget, decompose_above=10**9)
+    sub_params = replace(params, time_limit=budget)
     jobs = [(sub, sub_params) for sub, _, _ in parts]
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:

@@ -13,6 +13,8 @@ import numpy as np
 from routing.matrix import Matrices
 from routing.model import Model
 
+COST_SCALE = 1000  # objective unit: 1/1000 of a currency unit (metres x cost per km)
+
 QTY_SCALE_KG = 10  # 0.1 kg resolution
 QTY_SCALE_L = 1000  # m3 -> litres
 

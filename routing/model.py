@@ -131,12 +131,6 @@ class Model:
         self.stops.append(stop)
         return stop
 
-    def solve(self, params=None):
-        from routing.params import SolverParams
-        from routing.solver import solve
-
-        return solve(self, params or SolverParams())
-
     def check(self) -> None:
         if not self.depots:
             raise ModelError("the model has no depot")

@@ -14,12 +14,11 @@ from ortools.constraint_solver import routing_ils_pb2 as ils_pb2
 from ortools.util import optional_boolean_pb2
 
 from routing.diagnose import explain
-from routing.layout import Layout, build_layout
+from routing.layout import COST_SCALE, Layout, build_layout
 from routing.model import Model
 from routing.params import SolverParams
 from routing.result import Dropped, Result, Route, Visit
 
-COST_SCALE = 1000  # objective unit: 1/1000 of a currency unit (metres x cost per km)
 REQUIRED_PENALTY = 10**11  # dropping a required stop outweighs any plan that serves it
 FIRST = routing_enums_pb2.FirstSolutionStrategy
 META = routing_enums_pb2.LocalSearchMetaheuristic
@@ -169,18 +168,15 @@ def _iterated_local_search(p) -> None:
     ops.use_lin_kernighan = off
 
 
-def solve(model: Model, params: SolverParams) -> Result:
-    """Plan routes for ``model``. Never raises for an infeasible problem: what cannot be
-    served comes back in ``Result.dropped`` with the reason."""
+def solve_whole(model: Model, params: SolverParams) -> Result:
+    """Plan routes for ``model`` in one OR-Tools search (after a PyVRP warm start if asked),
+    however large it is; ``routing.solve`` decides when to split a problem first."""
     started = time.monotonic()
-    if len(model.stops) > params.decompose_above:
-        from routing.decompose import solve_decomposed
-
-        return solve_decomposed(model, params)
     built = Built(model, params)
     deadline = started + params.time_limit
     warm_name, solution = "none", None
     if params.warm_start == "pyvrp" and model.stops and not params.max_solutions:
+        # Local: PyVRP is imported only when a warm start is asked for.
         from routing.warmstart import pyvrp_routes
 
         routes = pyvrp_routes(built.layout, params.time_limit * params.warm_start_share, params.seed)

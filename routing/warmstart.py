@@ -11,8 +11,7 @@ import warnings
 
 import numpy as np
 
-from routing.layout import QTY_SCALE_KG, QTY_SCALE_L, Layout, units_up
-from routing.solver import COST_SCALE
+from routing.layout import COST_SCALE, QTY_SCALE_KG, QTY_SCALE_L, Layout, units_up
 
 FAR = 10**9  # distance that makes an arc useless to PyVRP without overflowing its sums
 

@@ -17,6 +17,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from backend.bookings import services as bookings
+from backend.bookings.models import Booking
+from backend.core.db import make_engine
+from backend.network.models import Site
+from backend.planning.models import Plan
+from backend.planning.services import adapter as planning
+from routing import SolverParams, solve
+
 log = logging.getLogger("recyclenet.jobs")
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
@@ -37,9 +45,6 @@ def submit_plan(config, plan_id: int):
 
 
 def _progress(url: str, plan_id: int, seconds: float, stop: threading.Event) -> None:
-    from backend.core.db import make_engine
-    from backend.planning.models import Plan
-
     engine = make_engine(url)
     started = time.monotonic()
     with Session(engine) as s:
@@ -55,13 +60,6 @@ def run_plan(settings: dict, plan_id: int, *, with_baseline: bool = True, now: d
     """Solve one queued plan (in a worker process, or inline from the CLI and the twin).
     ``now`` is when the plan is made (the twin's simulated clock); ``params`` overrides the
     solver parameters derived from the plan's options."""
-    from backend.core.db import make_engine
-    from backend.planning.models import Plan
-    from backend.network.models import Site
-    from backend.bookings import services as bookings
-    from backend.planning.services import adapter as planning
-    from routing import SolverParams
-
     engine = make_engine(settings["DATABASE_URL"])
     stop = threading.Event()
     with Session(engine, expire_on_commit=False) as s:
@@ -84,14 +82,14 @@ def run_plan(settings: dict, plan_id: int, *, with_baseline: bool = True, now: d
                                                                (2 if with_baseline else 1) * opts.time_limit, stop),
                                       daemon=True)
             ticker.start()
-            result = problem.model.solve(params)
-            base = base_problem.model.solve(params) if base_problem and base_problem.model.stops else None
+            result = solve(problem.model, params)
+            base = solve(base_problem.model, params) if base_problem and base_problem.model.stops else None
             stop.set()
             ticker.join()
             s.refresh(plan)
             planning.store_result(s, plan, problem, result, base)
             for booking_id in plan.summary["served_bookings"]:
-                b = s.get(bookings.Booking, booking_id)
+                b = s.get(Booking, booking_id)
                 if b.status == "requested":
                     bookings.transition(s, b, "scheduled", plan.created_by, f"in plan {plan.id}")
             plan.status, plan.progress, plan.finished_at = "done", 1.0, datetime.now(timezone.utc)

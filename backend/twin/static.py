@@ -9,7 +9,7 @@ actually hold. Bookings are served by a separate daily round, in order of arriva
 """
 from __future__ import annotations
 
-from routing import Model, SolverParams
+from routing import Model, SolverParams, solve
 
 # visits per week -> weekday sets (Monday = 0) and the longest gap in days between visits
 PATTERNS = {1: [(0,), (1,), (2,), (3,), (4,), (5,)], 2: [(0, 3), (1, 4), (2, 5)], 3: [(0, 2, 4), (1, 3, 5)],
@@ -49,5 +49,5 @@ def plan_weekday(center, vehicles, bins, days_between: dict[int, float], params:
                    hazardous=b.code.startswith("hazardous") or b.code.startswith("batteries"))
     if not m.stops:
         return []
-    result = m.solve(params)
+    result = solve(m, params)
     return [(r.vehicle_ref, [v.ref for v in r.visits if v.kind == "stop"]) for r in result.routes]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from routing import Model, SolverParams
+from routing import Model, SolverParams, solve
 from tests.routing.checker import check
 
 
@@ -11,7 +11,7 @@ from tests.routing.checker import check
 def solve_checked():
     def run(model: Model, **params) -> object:
         params.setdefault("time_limit", 1.0)
-        result = model.solve(SolverParams(**params))
+        result = solve(model, SolverParams(**params))
         check(model, result)
         return result
 

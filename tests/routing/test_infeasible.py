@@ -51,13 +51,13 @@ def test_model_without_vehicles_is_a_model_error():
     """A malformed model (no vehicle) is a ModelError, distinct from an infeasible plan."""
     import pytest
 
-    from routing import ModelError, SolverParams
+    from routing import ModelError, SolverParams, solve
 
     m = Model(provider=EuclideanProvider())
     m.add_depot("d", (0, 0))
     m.add_stop("s", (1, 1))
     with pytest.raises(ModelError):
-        m.solve(SolverParams(time_limit=1))
+        solve(m, SolverParams(time_limit=1))
     with pytest.raises(ModelError):
         m.add_stop("bad", (1, 1), windows=[(10, 5)])
     with pytest.raises(ModelError):

@@ -51,7 +51,7 @@ def test_max_solutions_gives_the_same_plan_every_time():
     """Stopped by solution count, not by time, the solver returns identical plans."""
     import random
 
-    from routing import Model
+    from routing import Model, solve
 
     rng = random.Random(4)
     m = Model(provider=EuclideanProvider(scale=1000))
@@ -60,6 +60,6 @@ def test_max_solutions_gives_the_same_plan_every_time():
         m.add_vehicle(f"t{k}", d, capacity_kg=100, capacity_m3=100, shift=(0, 10**7))
     for i in range(30):
         m.add_stop(f"s{i}", (rng.uniform(-20, 20), rng.uniform(-20, 20)), kg=rng.uniform(1, 20))
-    plans = [[[v.name for v in r.visits] for r in m.solve(SolverParams(time_limit=30, max_solutions=40)).routes]
+    plans = [[[v.name for v in r.visits] for r in solve(m, SolverParams(time_limit=30, max_solutions=40)).routes]
              for _ in range(3)]
     assert plans[0] == plans[1] == plans[2]
