@@ -1,7 +1,9 @@
 """The app factory: settings, extensions, every domain's API blueprints, the console."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask
 

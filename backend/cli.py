@@ -1,4 +1,5 @@
 """The `recyclenet` command: a Flask CLI group gathering every package's commands."""
+
 from __future__ import annotations
 
 from flask.cli import FlaskGroup
@@ -20,8 +21,12 @@ def _create_app(*_args):
     return create_app()
 
 
-cli = FlaskGroup(name="recyclenet", create_app=_create_app, add_default_commands=False,
-                 help="recyclenet: operations platform for a city's recycling network.")
+cli = FlaskGroup(
+    name="recyclenet",
+    create_app=_create_app,
+    add_default_commands=False,
+    help="recyclenet: operations platform for a city's recycling network.",
+)
 for package in PACKAGES:
     for command in package.COMMANDS:
         cli.add_command(command)

@@ -25,6 +25,7 @@ A rate is messages / (first message received -> last one consumed). For the work
 visible in the database (probed by primary key, which costs the server next to nothing;
 counting rows every few milliseconds would steal CPU from the worker being measured).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,7 +38,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -46,9 +47,9 @@ from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
 from backend.core import migrate  # noqa: E402
 from backend.network.models import Bin  # noqa: E402
+from backend.telemetry import topics  # noqa: E402
 from backend.telemetry.models import Reading
 from iot import mqtt as rn_mqtt  # noqa: E402
-from backend.telemetry import topics  # noqa: E402
 from tests.support.mqtt import start_worker  # noqa: E402
 from tests.support.servers import MosquittoServer, PostgresServer  # noqa: E402
 
@@ -57,7 +58,7 @@ DEVICES = 2000
 
 # Each measurement gets its own day of readings, in the past (the worker rejects readings
 # from the future as a device clock gone wrong).
-BASE = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=120)
+BASE = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=120)
 
 
 def message(k: int, offset: int) -> tuple[str, bytes, int, datetime]:
@@ -108,8 +109,11 @@ def raw_rate(url: str, n: int, offset: int, backlog: bool) -> float:
         client.on_message = on_message
         client.on_connect = lambda c, u, f, rc, p: c.subscribe(f"{topics.PREFIX}/+/telemetry", qos=1)
         client.on_subscribe = lambda *a: subscribed.set()
-        rn_mqtt.connect(client, clean_start=clean_start,
-                        properties=rn_mqtt.connect_properties(session_expiry_s=3600, receive_maximum=5000))
+        rn_mqtt.connect(
+            client,
+            clean_start=clean_start,
+            properties=rn_mqtt.connect_properties(session_expiry_s=3600, receive_maximum=5000),
+        )
         client.loop_start()
         subscribed.wait(10)
         return client
@@ -153,8 +157,11 @@ def worker_rate(db_url: str, url: str, n: int, offset: int, log: Path, backlog: 
         with engine.connect() as c:
             return c.execute(stmt).scalar()
 
-    last_reading = (select(Reading.bin_id).join(Bin, Bin.id == Reading.bin_id)
-                    .where(Bin.device_id == f"BENCH-{last_bin:05d}", Reading.measured_at == last_ts))
+    last_reading = (
+        select(Reading.bin_id)
+        .join(Bin, Bin.id == Reading.bin_id)
+        .where(Bin.device_id == f"BENCH-{last_bin:05d}", Reading.measured_at == last_ts)
+    )
     on_day = (Reading.measured_at >= day, Reading.measured_at < day + timedelta(days=1))
 
     client_id = f"bench-ingest-{offset}"
@@ -174,8 +181,9 @@ def worker_rate(db_url: str, url: str, n: int, offset: int, log: Path, backlog: 
     deadline = time.monotonic() + 600
     while scalar(last_reading) is None or scalar(count) < n:
         if time.monotonic() > deadline:
-            raise RuntimeError(f"{scalar(count)} of {n} readings stored after 10 minutes; see {log} "
-                               "and the dead_letters table")
+            raise RuntimeError(
+                f"{scalar(count)} of {n} readings stored after 10 minutes; see {log} and the dead_letters table"
+            )
         time.sleep(0.005)
     last = time.time()
     if pub is not None:
@@ -194,14 +202,26 @@ def seed(db_url: str) -> None:
     migrate.upgrade(db_url)
     engine = create_engine(db_url)
     with engine.begin() as c:
-        c.execute(text("INSERT INTO sites (tier, name, address, district, lat, lon, opening_hours, active, version) "
-                       "VALUES ('sorting_center', 'C', '', '', 30, 120, '', true, 1)"))
-        c.execute(text("INSERT INTO sites (tier, name, address, district, lat, lon, opening_hours, active, version, "
-                       "sorting_center_id) VALUES ('collection_point', 'P', '', '', 30, 120, '', true, 1, 1)"))
-        c.execute(text("INSERT INTO bins (site_id, category_id, capacity_l, device_id, empty_distance_mm, "
-                       "full_distance_mm, fill_threshold_pct, status, active, version) "
-                       "VALUES (2, 1, 660, :d, 1200, 150, 80, 'in_service', true, 1)"),
-                  [{"d": f"BENCH-{k:05d}"} for k in range(DEVICES)])
+        c.execute(
+            text(
+                "INSERT INTO sites (tier, name, address, district, lat, lon, opening_hours, active, version) "
+                "VALUES ('sorting_center', 'C', '', '', 30, 120, '', true, 1)"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO sites (tier, name, address, district, lat, lon, opening_hours, active, version, "
+                "sorting_center_id) VALUES ('collection_point', 'P', '', '', 30, 120, '', true, 1, 1)"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO bins (site_id, category_id, capacity_l, device_id, empty_distance_mm, "
+                "full_distance_mm, fill_threshold_pct, status, active, version) "
+                "VALUES (2, 1, 660, :d, 1200, 150, 80, 'in_service', true, 1)"
+            ),
+            [{"d": f"BENCH-{k:05d}"} for k in range(DEVICES)],
+        )
     engine.dispose()
 
 
@@ -243,8 +263,10 @@ def main() -> int:
                     rate = on_fresh_broker(lambda url: measure(url, offset, scenario == "backlog"))
                     rates.setdefault((scenario, name), []).append(rate)
                     print(f"  round {r + 1} {scenario:8} {name:30} {rate:8.0f}/s", flush=True)
-        print(f"\n{n} messages, QoS 1, one Mosquitto, {os.cpu_count()} cores; median of {args.rounds} rounds "
-              "(min-max); ratio = median / raw median of the same scenario")
+        print(
+            f"\n{n} messages, QoS 1, one Mosquitto, {os.cpu_count()} cores; median of {args.rounds} rounds "
+            "(min-max); ratio = median / raw median of the same scenario"
+        )
         for scenario in scenarios:
             raw = statistics.median(rates[(scenario, "raw (paho, no database)")])
             print(scenario)

@@ -6,6 +6,7 @@ every plan independently of the solver (its own parser, exact Euclidean arithmet
 Prints a table: distance, vehicles, feasibility, gap to the distance-only best-known
 solution, and time; with --warm-start both, the two set-ups side by side in one run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -76,7 +77,9 @@ def main() -> int:
     names = args.instances or sorted(p.stem for p in args.data.glob("*.txt"))
     setups = ["pyvrp", "none"] if args.warm_start == "both" else [args.warm_start]
     rows = []
-    header = f"{'instance':9}" + "".join(f" | {s:>6}: {'distance':>9} {'veh':>3} {'ok':>3} {'gap%':>6} {'s':>5}" for s in setups)
+    header = f"{'instance':9}" + "".join(
+        f" | {s:>6}: {'distance':>9} {'veh':>3} {'ok':>3} {'gap%':>6} {'s':>5}" for s in setups
+    )
     print(header)
     print("-" * len(header))
     for name in names:
@@ -84,15 +87,40 @@ def main() -> int:
         line = f"{name:9}"
         for setup in setups:
             out = subprocess.run(
-                [sys.executable, "-m", "routing", "solve", str(path), "--time-limit", str(args.time_limit),
-                 "--format", "json", "--warm-start", setup],
-                capture_output=True, text=True, cwd=ROOT, check=True)
+                [
+                    sys.executable,
+                    "-m",
+                    "routing",
+                    "solve",
+                    str(path),
+                    "--time-limit",
+                    str(args.time_limit),
+                    "--format",
+                    "json",
+                    "--warm-start",
+                    setup,
+                ],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                check=True,
+            )
             res = json.loads(out.stdout)
             ok, dist, why = check(path, res["routes"])
             gap = 100 * (dist - bks[name]) / bks[name] if name in bks else float("nan")
-            rows.append({"instance": name, "setup": setup, "distance": round(dist, 2), "vehicles": res["vehicles"],
-                         "feasible": ok, "why": why, "gap_pct": round(gap, 3), "seconds": res["seconds"],
-                         "tuned_on": name in TUNED_ON})
+            rows.append(
+                {
+                    "instance": name,
+                    "setup": setup,
+                    "distance": round(dist, 2),
+                    "vehicles": res["vehicles"],
+                    "feasible": ok,
+                    "why": why,
+                    "gap_pct": round(gap, 3),
+                    "seconds": res["seconds"],
+                    "tuned_on": name in TUNED_ON,
+                }
+            )
             line += f" | {setup:>6}: {dist:9.2f} {res['vehicles']:3d} {'yes' if ok else 'NO':>3} {gap:6.2f} {res['seconds']:5.1f}"
         print(line, flush=True)
     print()
@@ -103,8 +131,10 @@ def main() -> int:
                 continue
             feas = sum(r["feasible"] for r in sel)
             gaps = [r["gap_pct"] for r in sel if r["feasible"]]
-            print(f"{setup:>6} {label:13}: feasible {feas}/{len(sel)}, mean gap {statistics.mean(gaps):.2f}%, "
-                  f"median {statistics.median(gaps):.2f}%, worst {max(gaps):.2f}%")
+            print(
+                f"{setup:>6} {label:13}: feasible {feas}/{len(sel)}, mean gap {statistics.mean(gaps):.2f}%, "
+                f"median {statistics.median(gaps):.2f}%, worst {max(gaps):.2f}%"
+            )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
     return 0 if all(r["feasible"] for r in rows) else 1

@@ -1,4 +1,5 @@
 """CLI commands of the MQTT side: ingest, telemetry, mqtt-auth, devices, simulate-bins."""
+
 from __future__ import annotations
 
 import csv
@@ -17,17 +18,33 @@ from iot.mqtt import BrokerUrl
 
 
 @click.command("ingest")
-@click.option("--client-id", default=lambda: os.environ.get("RECYCLENET_INGEST_CLIENT_ID", "recyclenet-ingest-1"),
-              help="Stable per worker: the broker keeps this worker's session under it.")
-@click.option("--batch-size", type=int, default=lambda: int(os.environ.get("RECYCLENET_INGEST_BATCH_SIZE", 2000)),
-              show_default="2000", help="Messages per transaction at most.")
-@click.option("--session-expiry", type=int,
-              default=lambda: int(os.environ.get("RECYCLENET_INGEST_SESSION_EXPIRY", 7 * 24 * 3600)),
-              show_default="7 days", help="Seconds the broker keeps this worker's session (0: retire it).")
+@click.option(
+    "--client-id",
+    default=lambda: os.environ.get("RECYCLENET_INGEST_CLIENT_ID", "recyclenet-ingest-1"),
+    help="Stable per worker: the broker keeps this worker's session under it.",
+)
+@click.option(
+    "--batch-size",
+    type=int,
+    default=lambda: int(os.environ.get("RECYCLENET_INGEST_BATCH_SIZE", 2000)),
+    show_default="2000",
+    help="Messages per transaction at most.",
+)
+@click.option(
+    "--session-expiry",
+    type=int,
+    default=lambda: int(os.environ.get("RECYCLENET_INGEST_SESSION_EXPIRY", 7 * 24 * 3600)),
+    show_default="7 days",
+    help="Seconds the broker keeps this worker's session (0: retire it).",
+)
 @click.option("--no-shared", is_flag=True, help="Plain subscription instead of $share/ingest/...")
-@click.option("--processes", type=click.IntRange(1, 64),
-              default=lambda: int(os.environ.get("RECYCLENET_INGEST_PROCESSES", 1)), show_default="1",
-              help="Worker processes sharing the subscription (client ids CLIENT_ID-1..N); about one per core.")
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    default=lambda: int(os.environ.get("RECYCLENET_INGEST_PROCESSES", 1)),
+    show_default="1",
+    help="Worker processes sharing the subscription (client ids CLIENT_ID-1..N); about one per core.",
+)
 @with_appcontext
 def ingest(client_id: str, batch_size: int, session_expiry: int, no_shared: bool, processes: int) -> None:
     """Run the telemetry ingest worker until SIGTERM/SIGINT."""
@@ -39,9 +56,18 @@ def ingest(client_id: str, batch_size: int, session_expiry: int, no_shared: bool
         if no_shared:
             raise click.UsageError("--processes needs the shared subscription (drop --no-shared)")
         from iot import supervisor
+
         sys.exit(supervisor.run(processes, client_id, batch_size, session_expiry))
-    worker = IngestWorker(db, Settings(current_app.config["MQTT_URL"], client_id, batch_size=batch_size,
-                                       session_expiry_s=session_expiry, shared=not no_shared))
+    worker = IngestWorker(
+        db,
+        Settings(
+            current_app.config["MQTT_URL"],
+            client_id,
+            batch_size=batch_size,
+            session_expiry_s=session_expiry,
+            shared=not no_shared,
+        ),
+    )
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: worker.stop())
     worker.run()
@@ -66,7 +92,9 @@ def telemetry_stats(fmt: str) -> None:
 
 @telemetry_group.command("retention")
 @click.option("--keep-raw-days", default=90, show_default=True, help="Raw readings kept this long.")
-@click.option("--keep-hourly-days", default=730, show_default=True, help="Older readings thinned to one per hour, kept this long.")
+@click.option(
+    "--keep-hourly-days", default=730, show_default=True, help="Older readings thinned to one per hour, kept this long."
+)
 @with_appcontext
 def telemetry_retention(keep_raw_days: int, keep_hourly_days: int) -> None:
     """Thin readings older than --keep-raw-days to one per bin and hour; prune beyond."""
@@ -83,7 +111,9 @@ def devices_group() -> None:
 
 
 @devices_group.command("credentials")
-@click.option("--device", "device_ids", multiple=True, help="Device id (repeatable). Default: every bin without credentials.")
+@click.option(
+    "--device", "device_ids", multiple=True, help="Device id (repeatable). Default: every bin without credentials."
+)
 @click.option("--rotate", is_flag=True, help="Issue new passwords even to bins that have one.")
 @click.option("--out", type=click.Path(dir_okay=False), required=True, help="CSV of device_id,password (mode 0600).")
 @with_appcontext
@@ -119,8 +149,8 @@ def mqtt_auth_group() -> None:
 def mqtt_auth_export(directory: str, simulator_password: str | None) -> None:
     """Write a Mosquitto password file and ACL file to DIRECTORY."""
     from backend.core.extensions import db
-    from backend.telemetry.services.devices import broker_accounts
     from backend.telemetry import broker_auth as mqtt_auth
+    from backend.telemetry.services.devices import broker_accounts
 
     broker = BrokerUrl.parse(current_app.config["MQTT_URL"])
     if not broker.username or not broker.password:
@@ -141,19 +171,30 @@ def mqtt_auth_export(directory: str, simulator_password: str | None) -> None:
 @click.option("--duration", default=0.0, help="Stop after this many real seconds (0: run until Ctrl-C).")
 @click.option("--seed", default=7, show_default=True)
 @click.option("--bad-rate", default=0.01, show_default=True, help="Share of deliberately broken payloads.")
-@click.option("--backfill-hours", default=0.0, show_default=True,
-              help="Start the simulated clock this far in the past.")
-@click.option("--offline", is_flag=True, help="No broker: write the backfilled history through the ingest service and exit.")
+@click.option(
+    "--backfill-hours", default=0.0, show_default=True, help="Start the simulated clock this far in the past."
+)
+@click.option(
+    "--offline", is_flag=True, help="No broker: write the backfilled history through the ingest service and exit."
+)
 @with_appcontext
-def simulate_bins(interval: float, speedup: float, duration: float, seed: int, bad_rate: float,
-                  backfill_hours: float, offline: bool) -> None:
+def simulate_bins(
+    interval: float, speedup: float, duration: float, seed: int, bad_rate: float, backfill_hours: float, offline: bool
+) -> None:
     """Publish realistic telemetry for the registered bins over MQTT."""
     from backend.core.extensions import db
     from iot.simulator import Simulator
 
     url = os.environ.get("RECYCLENET_SIMULATOR_MQTT_URL", current_app.config["MQTT_URL"])
-    sim = Simulator.from_registry(db.session(), url, interval=interval, speedup=speedup, seed=seed,
-                                  bad_rate=0.0 if offline else bad_rate, backfill_hours=backfill_hours)
+    sim = Simulator.from_registry(
+        db.session(),
+        url,
+        interval=interval,
+        speedup=speedup,
+        seed=seed,
+        bad_rate=0.0 if offline else bad_rate,
+        backfill_hours=backfill_hours,
+    )
     if offline:
         from sqlalchemy import func
 

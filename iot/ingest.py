@@ -10,6 +10,7 @@ Loses nothing the broker accepted:
 - reconnects with backoff, subscribing again on every (re)connect.
 Bad input never stops it: each bad message becomes a dead letter with its reason.
 """
+
 from __future__ import annotations
 
 import logging
@@ -17,14 +18,14 @@ import queue
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy.exc import OperationalError
 
+from backend.telemetry import topics
 from backend.telemetry.services import readings as telemetry
 from iot import mqtt as rn_mqtt
-from backend.telemetry import topics
 
 log = logging.getLogger("recyclenet.ingest")
 
@@ -87,7 +88,7 @@ class IngestWorker:
             log.warning("disconnected (%s); paho reconnects with backoff", reason_code)
 
     def _on_message(self, client, userdata, msg) -> None:
-        self.inbox.put(_Message(msg.topic, bytes(msg.payload), msg.mid, msg.qos, datetime.now(timezone.utc)))
+        self.inbox.put(_Message(msg.topic, bytes(msg.payload), msg.mid, msg.qos, datetime.now(UTC)))
 
     def _next_batch(self) -> list[_Message]:
         try:
@@ -118,8 +119,11 @@ class IngestWorker:
                 delay = min(delay * 2, 30.0)
 
     def run(self) -> None:
-        rn_mqtt.connect(self.client, clean_start=False, properties=rn_mqtt.connect_properties(
-            self.settings.session_expiry_s, self.settings.receive_maximum))
+        rn_mqtt.connect(
+            self.client,
+            clean_start=False,
+            properties=rn_mqtt.connect_properties(self.settings.session_expiry_s, self.settings.receive_maximum),
+        )
         self.client.loop_start()
         next_offline_check = time.monotonic() + self.settings.offline_check_every_s
         try:

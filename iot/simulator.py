@@ -9,20 +9,21 @@ planning, backend.services.baseline): a bin is emptied mid-morning on its round 
 simulator records each emptying through the service layer, standing in for the truck
 until the platform's own routes execute.
 """
+
 from __future__ import annotations
 
 import json
 import random
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from iot import mqtt as rn_mqtt
 from backend.demo.fill import WEEKDAY_FACTOR, daily_fill
 from backend.telemetry import topics
+from iot import mqtt as rn_mqtt
 
 CITY_TZ = ZoneInfo("Asia/Shanghai")
 
@@ -42,8 +43,18 @@ class SimBin:
 
 
 class Simulator:
-    def __init__(self, session, url: str, bins: list[SimBin], *, interval: float, speedup: float,
-                 seed: int, bad_rate: float, start: datetime) -> None:
+    def __init__(
+        self,
+        session,
+        url: str,
+        bins: list[SimBin],
+        *,
+        interval: float,
+        speedup: float,
+        seed: int,
+        bad_rate: float,
+        start: datetime,
+    ) -> None:
         self.session, self.bins, self.interval = session, bins, interval
         self.speedup, self.bad_rate = speedup, bad_rate
         self.rng = random.Random(seed)
@@ -52,18 +63,30 @@ class Simulator:
         self.client = rn_mqtt.make_client(url, f"recyclenet-simulator-{seed}")
 
     @classmethod
-    def from_registry(cls, session, url: str, *, interval: float, speedup: float, seed: int = 7,
-                      bad_rate: float = 0.01, backfill_hours: float = 24.0) -> "Simulator":
+    def from_registry(
+        cls,
+        session,
+        url: str,
+        *,
+        interval: float,
+        speedup: float,
+        seed: int = 7,
+        bad_rate: float = 0.01,
+        backfill_hours: float = 24.0,
+    ) -> Simulator:
         from backend.network.models import Bin, MaterialCategory
 
         rng = random.Random(seed)
-        start = datetime.now(timezone.utc) - timedelta(hours=backfill_hours)
-        rows = session.execute(select(Bin.id, Bin.device_id, Bin.fill_threshold_pct, MaterialCategory.code)
-                               .join(MaterialCategory, Bin.category_id == MaterialCategory.id)
-                               .where(Bin.active.is_(True)).order_by(Bin.id))
+        start = datetime.now(UTC) - timedelta(hours=backfill_hours)
+        rows = session.execute(
+            select(Bin.id, Bin.device_id, Bin.fill_threshold_pct, MaterialCategory.code)
+            .join(MaterialCategory, Bin.category_id == MaterialCategory.id)
+            .where(Bin.active.is_(True))
+            .order_by(Bin.id)
+        )
         bins = []
-        from backend.telemetry.models import BinState
         from backend.planning.services.baseline import round_days
+        from backend.telemetry.models import BinState
 
         # Continue from what the platform last heard, so a restarted simulator does not
         # look like a sensor fault (a sudden drop with no collection).
@@ -71,9 +94,18 @@ class Simulator:
         for bin_id, device_id, threshold, code in rows:
             base = daily_fill(code)
             fill = known.get(bin_id)
-            bins.append(SimBin(bin_id, device_id, base * rng.uniform(0.5, 1.6), threshold,
-                               rng.uniform(0, 70) if fill is None else fill, rng.uniform(60, 100),
-                               start + timedelta(seconds=rng.uniform(0, interval)), round_days(bin_id, code)))
+            bins.append(
+                SimBin(
+                    bin_id,
+                    device_id,
+                    base * rng.uniform(0.5, 1.6),
+                    threshold,
+                    rng.uniform(0, 70) if fill is None else fill,
+                    rng.uniform(60, 100),
+                    start + timedelta(seconds=rng.uniform(0, interval)),
+                    round_days(bin_id, code),
+                )
+            )
         return cls(session, url, bins, interval=interval, speedup=speedup, seed=seed, bad_rate=bad_rate, start=start)
 
     def _advance(self, b: SimBin, until: datetime) -> None:
@@ -81,8 +113,11 @@ class Simulator:
         b.fill = min(100.0, b.fill + b.daily_rate / 24 * hours * WEEKDAY_FACTOR[until.weekday()])
         b.battery = max(0.0, b.battery - 0.01)
         local = until.astimezone(CITY_TZ)
-        due = local.weekday() in b.round_days and local.hour >= 10 and (
-            b.last_collected is None or b.last_collected.astimezone(CITY_TZ).date() != local.date())
+        due = (
+            local.weekday() in b.round_days
+            and local.hour >= 10
+            and (b.last_collected is None or b.last_collected.astimezone(CITY_TZ).date() != local.date())
+        )
         if due:
             from backend.telemetry.services.readings import record_emptying
 
@@ -91,10 +126,14 @@ class Simulator:
 
     def _payload(self, b: SimBin, at: datetime) -> tuple[str, bytes]:
         b.seq += 1
-        body = {"ts": at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                "fill_pct": round(min(100.0, max(0.0, b.fill + self.rng.gauss(0, 1.5))), 1),
-                "battery_pct": round(b.battery, 1), "temp_c": round(self.rng.gauss(18, 6), 1),
-                "alarms": ["lid_open"] if self.rng.random() < 0.002 else [], "seq": b.seq}
+        body = {
+            "ts": at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "fill_pct": round(min(100.0, max(0.0, b.fill + self.rng.gauss(0, 1.5))), 1),
+            "battery_pct": round(b.battery, 1),
+            "temp_c": round(self.rng.gauss(18, 6), 1),
+            "alarms": ["lid_open"] if self.rng.random() < 0.002 else [],
+            "seq": b.seq,
+        }
         if self.rng.random() < self.bad_rate:
             broken = self.rng.choice(["json", "range", "type", "device"])
             if broken == "json":
@@ -121,7 +160,7 @@ class Simulator:
         (tests, demos and the digital twin). Emptyings are recorded as the bins are collected."""
         from backend.telemetry.services.readings import DeviceDirectory, Incoming, ingest_batch
 
-        until = until or datetime.now(timezone.utc)
+        until = until or datetime.now(UTC)
         directory, items, n = DeviceDirectory(), [], 0
         reports = sorted(self.due(until), key=lambda r: r[2])
         for topic, payload, at in reports:
@@ -145,7 +184,7 @@ class Simulator:
                 now_real = time.monotonic()
                 step = timedelta(seconds=(now_real - last) * self.speedup)
                 last = now_real
-                self.sim_now = min(self.sim_now + step, datetime.now(timezone.utc))
+                self.sim_now = min(self.sim_now + step, datetime.now(UTC))
                 for topic, payload, _ in self.due(self.sim_now):
                     self.client.publish(topic, payload, qos=1).wait_for_publish(5)
                     sent += 1

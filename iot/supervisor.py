@@ -11,6 +11,7 @@ A child that dies is started again after a pause that doubles while it keeps dyi
 (a worker that cannot reach its database must not burn the CPU restarting); SIGTERM or
 SIGINT stops them all.
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,8 +27,18 @@ LIVED_LONG_S = 60.0  # a child that ran this long starts again from the shortest
 
 
 def child_command(client_id: str, batch_size: int, session_expiry: int) -> list[str]:
-    return [sys.executable, "-c", "from backend.cli import main; main()", "ingest", "--client-id", client_id,
-            "--batch-size", str(batch_size), "--session-expiry", str(session_expiry)]
+    return [
+        sys.executable,
+        "-c",
+        "from backend.cli import main; main()",
+        "ingest",
+        "--client-id",
+        client_id,
+        "--batch-size",
+        str(batch_size),
+        "--session-expiry",
+        str(session_expiry),
+    ]
 
 
 def stop_process(proc: subprocess.Popen, grace_s: float = 15.0) -> None:
@@ -45,6 +56,7 @@ def _die_with_parent() -> None:
     """Linux: a child gets SIGTERM if the supervisor is killed outright (no orphans)."""
     try:
         import ctypes
+
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except OSError:
         pass

@@ -1,4 +1,5 @@
 """Alembic environment. The URL comes from the caller (recyclenet db ...) or the settings."""
+
 from __future__ import annotations
 
 from alembic import context

@@ -1,4 +1,5 @@
 """`python -m routing solve FILE --time-limit S --format json`: solve a Solomon instance."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,8 +7,8 @@ import json
 import sys
 
 from routing.params import SolverParams
-from routing.solve import solve
 from routing.solomon import parse, plan_distance, result_routes, to_model
+from routing.solve import solve
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,16 +34,21 @@ def main(argv: list[str] | None = None) -> int:
     result = solve(to_model(inst), params)
     routes = result_routes(result)
     out = {
-        "instance": inst.name, "routes": routes, "vehicles": len(routes),
-        "distance": round(plan_distance(inst, routes), 4), "feasible": result.feasible,
+        "instance": inst.name,
+        "routes": routes,
+        "vehicles": len(routes),
+        "distance": round(plan_distance(inst, routes), 4),
+        "feasible": result.feasible,
         "seconds": round(result.seconds, 3),
     }
     if args.format == "json":
         json.dump(out, sys.stdout)
         sys.stdout.write("\n")
     else:
-        print(f"{out['instance']}: {out['vehicles']} vehicles, distance {out['distance']}, "
-              f"feasible {out['feasible']}, {out['seconds']} s")
+        print(
+            f"{out['instance']}: {out['vehicles']} vehicles, distance {out['distance']}, "
+            f"feasible {out['feasible']}, {out['seconds']} s"
+        )
     return 0
 
 

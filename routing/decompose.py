@@ -7,6 +7,7 @@ vehicles are shared among its sectors in proportion to the sectors' weight to co
 Stops that no vehicle can carry stay with the nearest depot and come back as dropped,
 with the reason, like in an undivided solve.
 """
+
 from __future__ import annotations
 
 import math
@@ -20,7 +21,6 @@ from routing.model import Model
 from routing.params import SolverParams
 from routing.result import Result
 from routing.solver import solve_whole
-
 
 
 def split(model: Model, part_size: int) -> list[tuple[Model, list[int], list[int]]]:
@@ -49,15 +49,17 @@ def _sectors(model: Model, depot, vehicles, stop_ids: list[int], part_size: int)
     general = [v for v in vehicles if len(can[v.index]) * 2 >= len(stop_ids)] or list(vehicles)
     special = [v for v in vehicles if v not in general]
     n_parts = max(1, min(len(general), math.ceil(len(stop_ids) / part_size)))
-    angle = {i: math.atan2(stops[i].location[0] - depot.location[0], stops[i].location[1] - depot.location[1])
-             for i in stop_ids}
+    angle = {
+        i: math.atan2(stops[i].location[0] - depot.location[0], stops[i].location[1] - depot.location[1])
+        for i in stop_ids
+    }
     ordered = sorted(stop_ids, key=angle.get)
     sectors = [[int(i) for i in c] for c in np.array_split(np.array(ordered, dtype=int), n_parts)]
     weights = [sum(stops[i].kg for i in sec) + 1.0 for sec in sectors]
     fleets: list[list] = []
     cursor = 0
     for share in _apportion(len(general), weights):
-        fleets.append(general[cursor:cursor + share])
+        fleets.append(general[cursor : cursor + share])
         cursor += share
     for v in special:
         best = max(range(n_parts), key=lambda k: len(can[v.index] & set(sectors[k])))
@@ -96,8 +98,14 @@ def _submodel(model: Model, vehicle_ids: list[int], stop_ids: list[int]):
                 sub.depots.append(depot_map[dep.index])
     for vi in vehicle_ids:
         v = model.vehicles[vi]
-        sub.vehicles.append(replace(v, index=len(sub.vehicles), start_depot=depot_map[v.start_depot.index],
-                                    end_depot=depot_map[v.end_depot.index]))
+        sub.vehicles.append(
+            replace(
+                v,
+                index=len(sub.vehicles),
+                start_depot=depot_map[v.start_depot.index],
+                end_depot=depot_map[v.end_depot.index],
+            )
+        )
     new_index = {vi: k for k, vi in enumerate(vehicle_ids)}
     for si in stop_ids:
         stop = model.stops[si]

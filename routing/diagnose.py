@@ -1,4 +1,5 @@
 """Why a stop was left out: the first constraint that rules it out on its own, else the fleet."""
+
 from __future__ import annotations
 
 from routing.layout import Layout
@@ -18,8 +19,10 @@ def explain(layout: Layout, stop: Stop) -> str:
     if not fitting:
         kg = max(v.capacity_kg for v in allowed)
         m3 = max(v.capacity_m3 for v in allowed)
-        return (f"capacity: {stop.kg:g} kg / {stop.m3:g} m3 exceeds every compatible vehicle "
-                f"(largest {kg:g} kg / {m3:g} m3)")
+        return (
+            f"capacity: {stop.kg:g} kg / {stop.m3:g} m3 exceeds every compatible vehicle "
+            f"(largest {kg:g} kg / {m3:g} m3)"
+        )
     dur = layout.duration
     node = layout.stop_node(stop.index)
     windows = stop.windows or ((-(2**62), 2**62),)
@@ -34,9 +37,13 @@ def explain(layout: Layout, stop: Stop) -> str:
             continue
         break
     else:
-        return ("time: no compatible vehicle can reach it within its time window and still get back "
-                "to its sorting center before its shift ends")
+        return (
+            "time: no compatible vehicle can reach it within its time window and still get back "
+            "to its sorting center before its shift ends"
+        )
     if not stop.required:
         return "optional: its prize does not pay for the detour, or the trucks had no room left"
-    return ("fleet: each constraint allows it alone, but the compatible trucks have no capacity or "
-            "shift time left for it together with the other required stops")
+    return (
+        "fleet: each constraint allows it alone, but the compatible trucks have no capacity or "
+        "shift time left for it together with the other required stops"
+    )

@@ -1,4 +1,5 @@
 """Great-circle geometry on WGS 84 coordinates (a sphere is accurate to 0.5% here)."""
+
 from __future__ import annotations
 
 import math

@@ -3,6 +3,7 @@
 Nodes are: one per depot, one per stop, then per vehicle ``max_trips - 1`` reload nodes
 (copies of its home depot where it unloads mid-shift: the multi-trip mechanism).
 """
+
 from __future__ import annotations
 
 import math
@@ -62,7 +63,7 @@ class Layout:
     def service(self) -> np.ndarray:
         m = self.model
         svc = np.zeros(self.n_nodes, dtype=np.int64)
-        svc[self.n_depots:self.n_depots + self.n_stops] = [s.service_time for s in m.stops]
+        svc[self.n_depots : self.n_depots + self.n_stops] = [s.service_time for s in m.stops]
         for k, v in enumerate(self.reload_owner):
             svc[self.n_depots + self.n_stops + k] = m.vehicles[v].start_depot.unload_time
         return svc

@@ -4,11 +4,13 @@ added later without touching the solver.
 Distances are integer metres (or the instance's unit times ``scale`` for planar data);
 durations are integer seconds (or the same scaled ticks).
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -59,8 +61,7 @@ class GreatCircleProvider:
     def road_km(self, locations: Sequence[Location]) -> np.ndarray:
         pts = np.radians(np.asarray(locations, dtype=float).reshape(-1, 2))
         lat, lon = pts[:, 0][:, None], pts[:, 1][:, None]
-        a = (np.sin((lat.T - lat) / 2) ** 2
-             + np.cos(lat) * np.cos(lat.T) * np.sin((lon.T - lon) / 2) ** 2)
+        a = np.sin((lat.T - lat) / 2) ** 2 + np.cos(lat) * np.cos(lat.T) * np.sin((lon.T - lon) / 2) ** 2
         return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1))) * self.circuity
 
     def matrices(self, locations: Sequence[Location]) -> Matrices:

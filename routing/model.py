@@ -3,10 +3,12 @@
 Times are integer seconds from the plan's epoch (midnight of the planning day, say);
 quantities are kg and m3. The model is plain data: it can be pickled to a worker process.
 """
+
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Hashable, Sequence
+from typing import Any
 
 from routing.matrix import GreatCircleProvider, Location, MatrixProvider
 
@@ -42,13 +44,13 @@ class Vehicle:
     max_trips: int = 3
     ref: Any = None
 
-    def can_carry(self, stop: "Stop") -> bool:
+    def can_carry(self, stop: Stop) -> bool:
         """The truck may carry what the stop hands over (all its categories)."""
         if stop.hazardous and not self.hazardous_licence:
             return False
         return self.categories is None or stop.categories <= self.categories
 
-    def may_serve(self, stop: "Stop") -> bool:
+    def may_serve(self, stop: Stop) -> bool:
         """It may carry the stop's material and the stop is not pinned to other trucks."""
         return self.can_carry(stop) and (stop.vehicles is None or self.index in stop.vehicles)
 
@@ -89,10 +91,20 @@ class Model:
         return depot
 
     def add_vehicle(
-        self, name: str, depot: Depot, *, capacity_kg: float, capacity_m3: float,
-        shift: tuple[int, int], end_depot: Depot | None = None, categories: Sequence[str] | None = None,
-        hazardous_licence: bool = False, cost_per_km: float = 1.0, fixed_cost: float = 0.0,
-        max_trips: int = 3, ref: Any = None,
+        self,
+        name: str,
+        depot: Depot,
+        *,
+        capacity_kg: float,
+        capacity_m3: float,
+        shift: tuple[int, int],
+        end_depot: Depot | None = None,
+        categories: Sequence[str] | None = None,
+        hazardous_licence: bool = False,
+        cost_per_km: float = 1.0,
+        fixed_cost: float = 0.0,
+        max_trips: int = 3,
+        ref: Any = None,
     ) -> Vehicle:
         if capacity_kg <= 0 or capacity_m3 <= 0:
             raise ModelError(f"vehicle {name}: capacities must be positive")
@@ -101,18 +113,39 @@ class Model:
         if cost_per_km <= 0 or fixed_cost < 0 or max_trips < 1:
             raise ModelError(f"vehicle {name}: cost_per_km > 0, fixed_cost >= 0, max_trips >= 1")
         vehicle = Vehicle(
-            len(self.vehicles), name, depot, end_depot or depot, float(capacity_kg), float(capacity_m3),
-            (int(shift[0]), int(shift[1])), frozenset(categories) if categories is not None else None,
-            hazardous_licence, float(cost_per_km), float(fixed_cost), int(max_trips), ref,
+            len(self.vehicles),
+            name,
+            depot,
+            end_depot or depot,
+            float(capacity_kg),
+            float(capacity_m3),
+            (int(shift[0]), int(shift[1])),
+            frozenset(categories) if categories is not None else None,
+            hazardous_licence,
+            float(cost_per_km),
+            float(fixed_cost),
+            int(max_trips),
+            ref,
         )
         self.vehicles.append(vehicle)
         return vehicle
 
     def add_stop(
-        self, name: str, location: Location, *, kg: float = 0.0, m3: float = 0.0, service_time: int = 0,
-        windows: Sequence[tuple[int, int]] = (), required: bool = True, prize: float = 0.0,
-        category: str | None = None, categories: Sequence[str] = (), hazardous: bool = False,
-        vehicles: Sequence[Vehicle] | None = None, ref: Any = None,
+        self,
+        name: str,
+        location: Location,
+        *,
+        kg: float = 0.0,
+        m3: float = 0.0,
+        service_time: int = 0,
+        windows: Sequence[tuple[int, int]] = (),
+        required: bool = True,
+        prize: float = 0.0,
+        category: str | None = None,
+        categories: Sequence[str] = (),
+        hazardous: bool = False,
+        vehicles: Sequence[Vehicle] | None = None,
+        ref: Any = None,
     ) -> Stop:
         if kg < 0 or m3 < 0 or service_time < 0:
             raise ModelError(f"stop {name}: quantities and service time must be >= 0")
@@ -126,8 +159,21 @@ class Model:
             raise ModelError(f"stop {name}: an optional stop needs a positive prize")
         cats = frozenset(categories) | ({category} if category else set())
         pinned = frozenset(v.index for v in vehicles) if vehicles is not None else None
-        stop = Stop(len(self.stops), name, tuple(location), float(kg), float(m3), int(service_time),
-                    windows, required, float(prize), cats, hazardous, pinned, ref)
+        stop = Stop(
+            len(self.stops),
+            name,
+            tuple(location),
+            float(kg),
+            float(m3),
+            int(service_time),
+            windows,
+            required,
+            float(prize),
+            cats,
+            hazardous,
+            pinned,
+            ref,
+        )
         self.stops.append(stop)
         return stop
 

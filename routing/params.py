@@ -1,4 +1,5 @@
 """Solver parameters: a dataclass that loads from TOML."""
+
 from __future__ import annotations
 
 import tomllib
@@ -7,9 +8,11 @@ from pathlib import Path
 
 from ortools.constraint_solver import routing_enums_pb2
 
-FIRST_SOLUTION_STRATEGIES = ("AUTO",) + tuple(
-    n for n in routing_enums_pb2.FirstSolutionStrategy.Value.keys() if n not in ("UNSET", "AUTOMATIC")
-) + ("AUTOMATIC",)
+FIRST_SOLUTION_STRATEGIES = (
+    ("AUTO",)
+    + tuple(n for n in routing_enums_pb2.FirstSolutionStrategy.Value.keys() if n not in ("UNSET", "AUTOMATIC"))
+    + ("AUTOMATIC",)
+)
 METAHEURISTICS = ("AUTO", "ITERATED_LOCAL_SEARCH") + tuple(
     n for n in routing_enums_pb2.LocalSearchMetaheuristic.Value.keys() if n not in ("UNSET",)
 )
@@ -56,7 +59,7 @@ class SolverParams:
             raise ValueError("num_workers must be at least 1")
 
     @classmethod
-    def from_toml(cls, path: str | Path, table: str | None = "solver") -> "SolverParams":
+    def from_toml(cls, path: str | Path, table: str | None = "solver") -> SolverParams:
         """Read a TOML file; the keys may sit in a [solver] table or at the top level."""
         with open(path, "rb") as fh:
             data = tomllib.load(fh)

@@ -1,4 +1,5 @@
 """What the solver hands back: routes of visits, totals, what was left out and why."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -89,12 +90,19 @@ class Result:
 
     def summary(self) -> dict[str, Any]:
         return {
-            "feasible": self.feasible, "status": self.status, "vehicles_used": self.vehicles_used,
-            "stops_served": sum(len(r.stops) for r in self.routes), "stops_dropped": len(self.dropped),
-            "distance_km": round(self.distance_km, 3), "empty_km": round(self.empty_km, 3),
-            "loaded_km": round(self.loaded_km, 3), "collected_kg": round(self.collected_kg, 1),
-            "km_per_tonne": self.km_per_tonne, "seconds": round(self.seconds, 2),
-            "objective": self.objective, "warm_start": self.warm_start,
+            "feasible": self.feasible,
+            "status": self.status,
+            "vehicles_used": self.vehicles_used,
+            "stops_served": sum(len(r.stops) for r in self.routes),
+            "stops_dropped": len(self.dropped),
+            "distance_km": round(self.distance_km, 3),
+            "empty_km": round(self.empty_km, 3),
+            "loaded_km": round(self.loaded_km, 3),
+            "collected_kg": round(self.collected_kg, 1),
+            "km_per_tonne": self.km_per_tonne,
+            "seconds": round(self.seconds, 2),
+            "objective": self.objective,
+            "warm_start": self.warm_start,
         }
 
     def to_dict(self) -> dict[str, Any]:

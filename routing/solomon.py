@@ -3,6 +3,7 @@
 Distances are Euclidean and unrounded, as the literature's best-known solutions are; the
 solver works on them scaled by 1000 (EuclideanProvider), times rounded up.
 """
+
 from __future__ import annotations
 
 import math
@@ -42,7 +43,7 @@ def parse(path: str | Path) -> Instance:
     i = next(k for k, ln in enumerate(lines) if ln.upper().startswith("NUMBER"))
     vehicles, capacity = (float(x) for x in lines[i + 1].split()[:2])
     rows = []
-    for ln in lines[i + 2:]:
+    for ln in lines[i + 2 :]:
         parts = ln.split()
         if len(parts) == 7 and parts[0].isdigit():
             rows.append(Customer(int(parts[0]), *map(float, parts[1:])))
@@ -56,11 +57,23 @@ def to_model(inst: Instance) -> Model:
     depot = m.add_depot("depot", (d.x, d.y), unload_time=0)
     # Capacity is one dimension in Solomon: it goes in kg; m3 is left unconstrained.
     for k in range(inst.vehicles):
-        m.add_vehicle(f"v{k + 1}", depot, capacity_kg=inst.capacity, capacity_m3=1e6,
-                      shift=(int(d.ready * SCALE), int(d.due * SCALE)), max_trips=1)
+        m.add_vehicle(
+            f"v{k + 1}",
+            depot,
+            capacity_kg=inst.capacity,
+            capacity_m3=1e6,
+            shift=(int(d.ready * SCALE), int(d.due * SCALE)),
+            max_trips=1,
+        )
     for c in inst.customers:
-        m.add_stop(str(c.number), (c.x, c.y), kg=c.demand, service_time=int(round(c.service * SCALE)),
-                   windows=[(int(round(c.ready * SCALE)), int(round(c.due * SCALE)))], ref=c.number)
+        m.add_stop(
+            str(c.number),
+            (c.x, c.y),
+            kg=c.demand,
+            service_time=int(round(c.service * SCALE)),
+            windows=[(int(round(c.ready * SCALE)), int(round(c.due * SCALE)))],
+            ref=c.number,
+        )
     return m
 
 

@@ -1,5 +1,6 @@
 """The planner's face: ``solve(model, params)`` splits a large problem into parts solved
 side by side, and hands a smaller one to OR-Tools whole."""
+
 from __future__ import annotations
 
 from routing.decompose import solve_decomposed

@@ -4,6 +4,7 @@ compatibility, optional stops with prizes, fixed vehicle costs; then search and 
 Every constraint lives here: a warm start from another solver only proposes routes, which
 OR-Tools accepts only if they satisfy the whole model.
 """
+
 from __future__ import annotations
 
 import time
@@ -32,8 +33,8 @@ class Built:
         self.layout = layout or build_layout(model)
         lay, vehicles = self.layout, model.vehicles
         self.manager = pywrapcp.RoutingIndexManager(
-            lay.n_nodes, len(vehicles), [v.start_depot.index for v in vehicles],
-            [v.end_depot.index for v in vehicles])
+            lay.n_nodes, len(vehicles), [v.start_depot.index for v in vehicles], [v.end_depot.index for v in vehicles]
+        )
         self.routing = pywrapcp.RoutingModel(self.manager)
         self._costs()
         self._capacities()
@@ -45,7 +46,7 @@ class Built:
         # Legs out of a depot start empty: weigh them more so plans cut empty kilometres first.
         row_weight = np.ones(lay.n_nodes)
         row_weight[: lay.n_depots] += self.params.empty_km_weight
-        row_weight[lay.n_depots + lay.n_stops:] += self.params.empty_km_weight
+        row_weight[lay.n_depots + lay.n_stops :] += self.params.empty_km_weight
         by_rate: dict[float, int] = {}
         for v in self.model.vehicles:
             if v.cost_per_km not in by_rate:
@@ -206,8 +207,7 @@ def solve_whole(model: Model, params: SolverParams) -> Result:
         layout = built.layout
         dropped = [Dropped(s.index, s.name, s.required, explain(layout, s), s.ref) for s in model.stops]
         return Result([], dropped, "no-solution", 0, seconds, warm_name)
-    result = read_result(built.layout, built.routes_from(solution), int(solution.ObjectiveValue()),
-                         seconds, warm_name)
+    result = read_result(built.layout, built.routes_from(solution), int(solution.ObjectiveValue()), seconds, warm_name)
     result.stats["solver_status"] = int(built.routing.status())
     return result
 
@@ -241,21 +241,59 @@ def read_result(layout: Layout, node_routes, objective: int, seconds: float, war
                 begin = _window_open(stop.windows, arrival)
                 kg, m3, collected = kg + stop.kg, m3 + stop.m3, collected + stop.kg
                 served.add(ref_index)
-                visits.append(Visit("stop", ref_index, stop.name, arrival, begin, begin + int(svc[n]), leg,
-                                    round(kg, 3), round(m3, 4), stop.ref))
+                visits.append(
+                    Visit(
+                        "stop",
+                        ref_index,
+                        stop.name,
+                        arrival,
+                        begin,
+                        begin + int(svc[n]),
+                        leg,
+                        round(kg, 3),
+                        round(m3, 4),
+                        stop.ref,
+                    )
+                )
             else:
                 depot = vehicle.start_depot
                 kg = m3 = 0.0
-                visits.append(Visit("unload", depot.index, depot.name, arrival, arrival,
-                                    arrival + int(svc[n]), leg, 0.0, 0.0, depot.ref))
+                visits.append(
+                    Visit(
+                        "unload",
+                        depot.index,
+                        depot.name,
+                        arrival,
+                        arrival,
+                        arrival + int(svc[n]),
+                        leg,
+                        0.0,
+                        0.0,
+                        depot.ref,
+                    )
+                )
             prev, t = n, visits[-1].departure
         final = int(dist[prev, vehicle.end_depot.index])
         end_time = t + int(dur[prev, vehicle.end_depot.index]) + vehicle.end_depot.unload_time
         trips = 1 + sum(1 for x in visits if x.kind == "unload")
-        routes.append(Route(v, vehicle.name, vehicle.shift[0], end_time, visits, total + final, empty,
-                            final, round(collected, 3), trips, vehicle.ref))
-    dropped = [Dropped(s.index, s.name, s.required, explain(layout, s), s.ref)
-               for s in m.stops if s.index not in served]
+        routes.append(
+            Route(
+                v,
+                vehicle.name,
+                vehicle.shift[0],
+                end_time,
+                visits,
+                total + final,
+                empty,
+                final,
+                round(collected, 3),
+                trips,
+                vehicle.ref,
+            )
+        )
+    dropped = [
+        Dropped(s.index, s.name, s.required, explain(layout, s), s.ref) for s in m.stops if s.index not in served
+    ]
     status = "feasible" if not any(d.required for d in dropped) else "infeasible"
     return Result(routes, dropped, status, objective, seconds, warm_name)
 

@@ -5,6 +5,7 @@ What it cannot express is approximated on the safe side: a stop's first time win
 and compatibility through per-vehicle routing profiles in which forbidden stops are
 unreachably far. OR-Tools then accepts the routes only if they satisfy the whole model.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -32,10 +33,17 @@ def pyvrp_routes(layout: Layout, seconds: float, seed: int = 0) -> list[list[int
     clients = []
     for s in m.stops:
         early, late = s.windows[0] if s.windows else (0, 2**62)
-        clients.append(pyvrp.Client(
-            layout.n_depots + s.index, pickup=[units_up(s.kg, QTY_SCALE_KG), units_up(s.m3, QTY_SCALE_L)],
-            service_duration=s.service_time, tw_early=early, tw_late=late,
-            prize=int(round(s.prize * COST_SCALE)), required=s.required))
+        clients.append(
+            pyvrp.Client(
+                layout.n_depots + s.index,
+                pickup=[units_up(s.kg, QTY_SCALE_KG), units_up(s.m3, QTY_SCALE_L)],
+                service_duration=s.service_time,
+                tw_early=early,
+                tw_late=late,
+                prize=int(round(s.prize * COST_SCALE)),
+                required=s.required,
+            )
+        )
     profiles: dict[frozenset[int], int] = {}
     vehicle_types = []
     dist_mats, dur_mats = [], []
@@ -50,14 +58,22 @@ def pyvrp_routes(layout: Layout, seconds: float, seed: int = 0) -> list[list[int
             profiles[banned] = len(dist_mats)
             dist_mats.append(d)
             dur_mats.append(dur)
-        vehicle_types.append(pyvrp.VehicleType(
-            1, capacity=[layout.capacity(v.index, "kg"), layout.capacity(v.index, "m3")],
-            start_depot=v.start_depot.index, end_depot=v.end_depot.index,
-            fixed_cost=int(round(v.fixed_cost * COST_SCALE)), tw_early=v.shift[0],
-            tw_late=v.shift[1] - v.end_depot.unload_time,
-            unit_distance_cost=max(1, int(round(v.cost_per_km))), profile=profiles[banned],
-            reload_depots=[v.start_depot.index] if v.max_trips > 1 else [],
-            max_reloads=v.max_trips - 1, name=v.name))
+        vehicle_types.append(
+            pyvrp.VehicleType(
+                1,
+                capacity=[layout.capacity(v.index, "kg"), layout.capacity(v.index, "m3")],
+                start_depot=v.start_depot.index,
+                end_depot=v.end_depot.index,
+                fixed_cost=int(round(v.fixed_cost * COST_SCALE)),
+                tw_early=v.shift[0],
+                tw_late=v.shift[1] - v.end_depot.unload_time,
+                unit_distance_cost=max(1, int(round(v.cost_per_km))),
+                profile=profiles[banned],
+                reload_depots=[v.start_depot.index] if v.max_trips > 1 else [],
+                max_reloads=v.max_trips - 1,
+                name=v.name,
+            )
+        )
     data = pyvrp.ProblemData(locations, clients, depots, vehicle_types, dist_mats, dur_mats)
     with warnings.catch_warnings():
         # PyVRP warns when it cannot find a feasible plan; OR-Tools then plans without it.

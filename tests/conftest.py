@@ -4,6 +4,7 @@ Each test gets a fresh database cloned from a migrated template (a file copy on 
 CREATE DATABASE ... TEMPLATE on PostgreSQL). Unlike a rolled-back outer transaction, this
 keeps real commits, so concurrency tests behave as they would in production.
 """
+
 from __future__ import annotations
 
 import itertools

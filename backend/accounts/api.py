@@ -1,17 +1,24 @@
 """Sign-up, sign-in, one's own profile, and user administration."""
+
 from __future__ import annotations
 
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import abort
 
-from backend.core.auth import current_user, roles
-from backend.core.api import Blueprint, page
-from backend.core.extensions import db
-from backend.accounts.schemas import (
-    MeUpdateSchema, RegisterSchema, TokenRequestSchema, TokenSchema, UserArgs, UserSchema, UserUpdateSchema,
-)
 from backend.accounts import services as accounts
+from backend.accounts.schemas import (
+    MeUpdateSchema,
+    RegisterSchema,
+    TokenRequestSchema,
+    TokenSchema,
+    UserArgs,
+    UserSchema,
+    UserUpdateSchema,
+)
+from backend.core.api import Blueprint, page
+from backend.core.auth import current_user, roles
+from backend.core.extensions import db
 
 auth = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-up and tokens")
 me = Blueprint("me", __name__, url_prefix="/api/v1/me", description="The signed-in user")

@@ -1,4 +1,5 @@
 """`recyclenet users create`: accounts of any role (bootstraps the first admin)."""
+
 from __future__ import annotations
 
 import sys

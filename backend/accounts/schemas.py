@@ -1,4 +1,5 @@
 """Schemas of accounts and sign-in."""
+
 from __future__ import annotations
 
 from marshmallow import fields, validate

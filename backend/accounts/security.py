@@ -4,6 +4,7 @@ Tokens are signed with the app's SECRET_KEY (itsdangerous, which Flask already s
 carry the user's id and token generation: changing a password or deactivating a user bumps
 the generation, so every token issued before stops working at once.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,9 +19,7 @@ TOKEN_SALT = "recyclenet.api-token"
 
 def _hasher() -> PasswordHasher:
     cfg = current_app.config
-    return PasswordHasher(
-        time_cost=cfg["PASSWORD_TIME_COST"], memory_cost=cfg["PASSWORD_MEMORY_COST_KIB"]
-    )
+    return PasswordHasher(time_cost=cfg["PASSWORD_TIME_COST"], memory_cost=cfg["PASSWORD_MEMORY_COST_KIB"])
 
 
 def hash_password(password: str) -> str:

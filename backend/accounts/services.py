@@ -1,14 +1,15 @@
 """Users: self-registration of residents, staff accounts, sign-in."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.network.models import Site
 from backend.accounts.models import User
 from backend.accounts.security import dummy_verify, hash_password, issue_token, read_token, verify_password
 from backend.core.common import apply, commit, ensure_unique, get_or_404, resolve
 from backend.core.errors import Invalid, Unauthorized
+from backend.network.models import Site
 
 PROFILE_FIELDS = ("display_name", "phone", "address", "district", "lat", "lon")
 MIN_PASSWORD_LENGTH = 8

@@ -1,19 +1,26 @@
 """Slots and bookings: residents book pickups and follow them; staff see them all."""
+
 from __future__ import annotations
 
 from flask import current_app, jsonify, request
 from flask.views import MethodView
 
-from backend.core.auth import current_user, roles
-from backend.core.api import Blueprint, page
-from backend.core.extensions import db
-from backend.bookings.schemas import (
-    BookingArgs, BookingCreateSchema, BookingSchema, CancelSchema, RescheduleSchema, SlotArgs, SlotSchema,
-)
 from backend.bookings import services as bookings
-from backend.core import idempotency
-from backend.core.errors import Forbidden
+from backend.bookings.schemas import (
+    BookingArgs,
+    BookingCreateSchema,
+    BookingSchema,
+    CancelSchema,
+    RescheduleSchema,
+    SlotArgs,
+    SlotSchema,
+)
 from backend.bookings.services import SlotPolicy, list_slots
+from backend.core import idempotency
+from backend.core.api import Blueprint, page
+from backend.core.auth import current_user, roles
+from backend.core.errors import Forbidden
+from backend.core.extensions import db
 
 slots = Blueprint("slots", __name__, url_prefix="/api/v1/slots", description="Pickup windows")
 blp = Blueprint("bookings", __name__, url_prefix="/api/v1/bookings", description="Pickup bookings")
@@ -42,16 +49,31 @@ class Bookings(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """A resident's own bookings; staff see all (an operator, their center's), filterable"""
-        return page(bookings.booking_query(current_user(), day=args.get("date"), status=args.get("status"),
-                                           center_id=args.get("center_id"), tz=policy().timezone),
-                    pagination_parameters)
+        return page(
+            bookings.booking_query(
+                current_user(),
+                day=args.get("date"),
+                status=args.get("status"),
+                center_id=args.get("center_id"),
+                tz=policy().timezone,
+            ),
+            pagination_parameters,
+        )
 
     @roles(blp, "resident")
     @blp.arguments(BookingCreateSchema)
     @blp.response(201, BookingSchema)
     @blp.alt_response(409, description="The window is full")
-    @blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string"},
-                          "description": "Retries with the same key get the first answer"}])
+    @blp.doc(
+        parameters=[
+            {
+                "in": "header",
+                "name": "Idempotency-Key",
+                "schema": {"type": "string"},
+                "description": "Retries with the same key get the first answer",
+            }
+        ]
+    )
     def post(self, data):
         """Book a pickup in an offered window (send an Idempotency-Key to retry safely)"""
         user = current_user()

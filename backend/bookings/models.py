@@ -1,9 +1,10 @@
 """Resident bookings of pickups, the slots they reserve, and idempotent retries."""
+
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.models import Base, utcnow
@@ -47,7 +48,9 @@ class Booking(Base):
     __table_args__ = (
         CheckConstraint(
             "status IN ('requested', 'scheduled', 'en_route', 'collected', 'received', 'settled', "
-            "'cancelled', 'missed')", name="status"),
+            "'cancelled', 'missed')",
+            name="status",
+        ),
         CheckConstraint("lat >= -90 AND lat <= 90 AND lon >= -180 AND lon <= 180", name="location"),
     )
 
@@ -68,8 +71,8 @@ class Booking(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    items: Mapped[list["BookingItem"]] = relationship(cascade="all, delete-orphan", order_by="BookingItem.id")
-    events: Mapped[list["BookingEvent"]] = relationship(cascade="all, delete-orphan", order_by="BookingEvent.id")
+    items: Mapped[list[BookingItem]] = relationship(cascade="all, delete-orphan", order_by="BookingItem.id")
+    events: Mapped[list[BookingEvent]] = relationship(cascade="all, delete-orphan", order_by="BookingEvent.id")
 
 
 class BookingItem(Base):

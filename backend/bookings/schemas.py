@@ -1,4 +1,5 @@
 """Schemas of slots, bookings, plans and stop events."""
+
 from __future__ import annotations
 
 from marshmallow import fields, validate
@@ -19,12 +20,15 @@ class SlotSchema(StrictSchema):
     window_end = fields.DateTime()
     capacity = fields.Integer()
     remaining = fields.Integer()
-    bookable = fields.Boolean(metadata={"description": "False once the booking cutoff has passed or before bookings open"})
+    bookable = fields.Boolean(
+        metadata={"description": "False once the booking cutoff has passed or before bookings open"}
+    )
 
 
 class BookingItemSchema(StrictSchema):
-    category = fields.String(required=True, validate=validate.Length(1, 40),
-                             metadata={"description": "Category code, e.g. paper.cardboard"})
+    category = fields.String(
+        required=True, validate=validate.Length(1, 40), metadata={"description": "Category code, e.g. paper.cardboard"}
+    )
     quantity = fields.Float(required=True, validate=validate.Range(min=0, max=5000, min_inclusive=False))
     unit = fields.String(validate=validate.OneOf(("kg", "piece")), metadata={"description": "Default: the category's"})
     estimated_kg = fields.Float(dump_only=True)

@@ -1,9 +1,10 @@
 """Bookings: pickup windows and the room left in them, reserve a slot, follow the
 lifecycle, cancel, reschedule."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -11,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.bookings.models import CANCELLABLE, TRANSITIONS, Booking, BookingEvent, BookingItem, SlotUsage
-from backend.core.common import commit, dialect_insert, get_or_404
+from backend.core.common import commit, dialect_insert
 from backend.core.errors import Conflict, Invalid, NotFound
-from backend.network.models import MaterialCategory, Site
+from backend.network.models import MaterialCategory
 from backend.network.services.sites import serving_center
+
 
 @dataclass(frozen=True)
 class SlotPolicy:
@@ -26,14 +28,19 @@ class SlotPolicy:
     service_radius_km: float
 
     @classmethod
-    def from_config(cls, cfg) -> "SlotPolicy":
+    def from_config(cls, cfg) -> SlotPolicy:
         windows = []
         for spec in cfg["SLOT_WINDOWS"]:
             start, end = spec.split("-")
             windows.append((time.fromisoformat(start), time.fromisoformat(end)))
-        return cls(ZoneInfo(cfg["TIMEZONE"]), tuple(windows), int(cfg["SLOT_CAPACITY"]),
-                   int(cfg["BOOKING_DAYS_AHEAD"]), timedelta(hours=cfg["BOOKING_CUTOFF_HOURS"]),
-                   float(cfg["SERVICE_RADIUS_KM"]))
+        return cls(
+            ZoneInfo(cfg["TIMEZONE"]),
+            tuple(windows),
+            int(cfg["SLOT_CAPACITY"]),
+            int(cfg["BOOKING_DAYS_AHEAD"]),
+            timedelta(hours=cfg["BOOKING_CUTOFF_HOURS"]),
+            float(cfg["SERVICE_RADIUS_KM"]),
+        )
 
     def windows_on(self, day: date) -> list[tuple[datetime, datetime]]:
         tz = self.timezone
@@ -59,23 +66,37 @@ class SlotPolicy:
         raise Invalid.field("window_start", "not one of the offered pickup windows")
 
 
-def list_slots(session: Session, policy: SlotPolicy, day: date, lat: float, lon: float,
-               now: datetime | None = None) -> list[dict]:
+def list_slots(
+    session: Session, policy: SlotPolicy, day: date, lat: float, lon: float, now: datetime | None = None
+) -> list[dict]:
     """The day's windows at the center serving (lat, lon), with the room left and whether
     they can still be booked (the cutoff and the booking horizon, in the city's time)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     center = serving_center(session, lat, lon, policy.service_radius_km)
     windows = policy.windows_on(day)
-    used = {u.window_start: u for u in session.scalars(
-        select(SlotUsage).where(SlotUsage.center_id == center.id,
-                                SlotUsage.window_start.in_([a for a, _ in windows])))}
+    used = {
+        u.window_start: u
+        for u in session.scalars(
+            select(SlotUsage).where(
+                SlotUsage.center_id == center.id, SlotUsage.window_start.in_([a for a, _ in windows])
+            )
+        )
+    }
     out = []
     for a, b in windows:
         usage = used.get(a)
         capacity = usage.capacity if usage else policy.capacity
         booked = usage.booked if usage else 0
-        out.append({"center_id": center.id, "window_start": a, "window_end": b, "capacity": capacity,
-                    "remaining": max(0, capacity - booked), "bookable": policy.why_not_bookable(a, now) is None})
+        out.append(
+            {
+                "center_id": center.id,
+                "window_start": a,
+                "window_end": b,
+                "capacity": capacity,
+                "remaining": max(0, capacity - booked),
+                "bookable": policy.why_not_bookable(a, now) is None,
+            }
+        )
     return out
 
 
@@ -83,8 +104,11 @@ DEFAULT_PIECE_KG = 20.0  # a piece of unknown weight
 
 
 def _insert_slot_if_missing(session: Session, center_id: int, a: datetime, b: datetime, capacity: int) -> None:
-    session.execute(dialect_insert(session)(SlotUsage).values(center_id=center_id, window_start=a, window_end=b, capacity=capacity,
-                                             booked=0).on_conflict_do_nothing())
+    session.execute(
+        dialect_insert(session)(SlotUsage)
+        .values(center_id=center_id, window_start=a, window_end=b, capacity=capacity, booked=0)
+        .on_conflict_do_nothing()
+    )
 
 
 def reserve(session: Session, center_id: int, a: datetime, b: datetime, capacity: int) -> int:
@@ -92,17 +116,23 @@ def reserve(session: Session, center_id: int, a: datetime, b: datetime, capacity
     concurrent bookings cannot take more places than there are."""
     _insert_slot_if_missing(session, center_id, a, b, capacity)
     taken = session.execute(
-        update(SlotUsage).where(SlotUsage.center_id == center_id, SlotUsage.window_start == a,
-                                SlotUsage.booked < SlotUsage.capacity)
-        .values(booked=SlotUsage.booked + 1).execution_options(synchronize_session=False))
+        update(SlotUsage)
+        .where(SlotUsage.center_id == center_id, SlotUsage.window_start == a, SlotUsage.booked < SlotUsage.capacity)
+        .values(booked=SlotUsage.booked + 1)
+        .execution_options(synchronize_session=False)
+    )
     if taken.rowcount != 1:
         raise Conflict("this pickup window is full", {"window_start": ["full: choose another window"]})
     return session.scalar(select(SlotUsage.id).where(SlotUsage.center_id == center_id, SlotUsage.window_start == a))
 
 
 def release(session: Session, slot_id: int) -> None:
-    session.execute(update(SlotUsage).where(SlotUsage.id == slot_id, SlotUsage.booked > 0)
-                    .values(booked=SlotUsage.booked - 1).execution_options(synchronize_session=False))
+    session.execute(
+        update(SlotUsage)
+        .where(SlotUsage.id == slot_id, SlotUsage.booked > 0)
+        .values(booked=SlotUsage.booked - 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _items(session: Session, raw: list[dict]) -> list[BookingItem]:
@@ -124,15 +154,19 @@ def _items(session: Session, raw: list[dict]) -> list[BookingItem]:
 def transition(session: Session, booking: Booking, to: str, actor_id: int | None, reason: str = "") -> None:
     if to not in TRANSITIONS[booking.status]:
         raise Conflict(f"a booking that is {booking.status} cannot become {to}", {"status": [booking.status]})
-    booking.events.append(BookingEvent(from_status=booking.status, to_status=to, actor_id=actor_id,
-                                       reason=reason[:255], at=datetime.now(timezone.utc)))
+    booking.events.append(
+        BookingEvent(
+            from_status=booking.status, to_status=to, actor_id=actor_id, reason=reason[:255], at=datetime.now(UTC)
+        )
+    )
     booking.status, booking.status_reason = to, reason[:255]
 
 
-def create_booking(session: Session, policy: SlotPolicy, resident: User, data: dict,
-                   now: datetime | None = None) -> Booking:
+def create_booking(
+    session: Session, policy: SlotPolicy, resident: User, data: dict, now: datetime | None = None
+) -> Booking:
     """Validate, reserve the slot and add the booking; the caller commits."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     lat, lon = data.get("lat", resident.lat), data.get("lon", resident.lon)
     if lat is None or lon is None:
         raise Invalid.field("lat", "give lat and lon, or set your address location in your profile")
@@ -140,9 +174,20 @@ def create_booking(session: Session, policy: SlotPolicy, resident: User, data: d
     items = _items(session, data["items"])
     center = serving_center(session, lat, lon, policy.service_radius_km)
     slot_id = reserve(session, center.id, a, b, policy.capacity)
-    booking = Booking(resident_id=resident.id, center_id=center.id, slot_id=slot_id, window_start=a, window_end=b,
-                      lat=lat, lon=lon, address=data.get("address", resident.address or ""), note=data.get("note", ""),
-                      status="requested", estimated_kg=round(sum(i.estimated_kg for i in items), 2), items=items)
+    booking = Booking(
+        resident_id=resident.id,
+        center_id=center.id,
+        slot_id=slot_id,
+        window_start=a,
+        window_end=b,
+        lat=lat,
+        lon=lon,
+        address=data.get("address", resident.address or ""),
+        note=data.get("note", ""),
+        status="requested",
+        estimated_kg=round(sum(i.estimated_kg for i in items), 2),
+        items=items,
+    )
     booking.events.append(BookingEvent(from_status=None, to_status="requested", actor_id=resident.id, at=now))
     session.add(booking)
     session.flush()
@@ -153,14 +198,18 @@ def visible(session: Session, user: User, booking_id: int) -> Booking:
     """A resident sees only their own bookings (others are 404, not 403: no probing);
     an operator sees those of their sorting center."""
     b = session.get(Booking, booking_id)
-    if b is None or (user.role == "resident" and b.resident_id != user.id) or (
-            user.role == "operator" and b.center_id != user.sorting_center_id):
+    if (
+        b is None
+        or (user.role == "resident" and b.resident_id != user.id)
+        or (user.role == "operator" and b.center_id != user.sorting_center_id)
+    ):
         raise NotFound(f"booking {booking_id} not found")
     return b
 
 
-def booking_query(user: User, *, status: str | None = None, day: date | None = None, center_id: int | None = None,
-                  tz=None):
+def booking_query(
+    user: User, *, status: str | None = None, day: date | None = None, center_id: int | None = None, tz=None
+):
     stmt = select(Booking).order_by(Booking.window_start, Booking.id)
     if user.role == "resident":
         stmt = stmt.where(Booking.resident_id == user.id)
@@ -171,7 +220,7 @@ def booking_query(user: User, *, status: str | None = None, day: date | None = N
     if center_id is not None:
         stmt = stmt.where(Booking.center_id == center_id)
     if day is not None:
-        start = datetime.combine(day, time(0), tz or timezone.utc)
+        start = datetime.combine(day, time(0), tz or UTC)
         stmt = stmt.where(Booking.window_start >= start, Booking.window_start < start + timedelta(days=1))
     return stmt
 
@@ -188,7 +237,7 @@ def cancel(session: Session, booking: Booking, actor: User, reason: str = "") ->
 def reschedule(session: Session, policy: SlotPolicy, booking: Booking, actor: User, window_start: datetime) -> Booking:
     if booking.status not in CANCELLABLE:
         raise Conflict(f"a booking that is {booking.status} can no longer be rescheduled")
-    a, b = policy.check_bookable(window_start, datetime.now(timezone.utc))
+    a, b = policy.check_bookable(window_start, datetime.now(UTC))
     if a == booking.window_start:
         raise Invalid.field("window_start", "that is the booking's current window")
     new_slot = reserve(session, booking.center_id, a, b, policy.capacity)
@@ -197,7 +246,14 @@ def reschedule(session: Session, policy: SlotPolicy, booking: Booking, actor: Us
     if booking.status == "scheduled":
         transition(session, booking, "requested", actor.id, "rescheduled")
     else:
-        booking.events.append(BookingEvent(from_status=booking.status, to_status=booking.status, actor_id=actor.id,
-                                           reason=f"rescheduled to {a.isoformat()}", at=datetime.now(timezone.utc)))
+        booking.events.append(
+            BookingEvent(
+                from_status=booking.status,
+                to_status=booking.status,
+                actor_id=actor.id,
+                reason=f"rescheduled to {a.isoformat()}",
+                at=datetime.now(UTC),
+            )
+        )
     commit(session)
     return booking

@@ -1,9 +1,10 @@
 """What every domain's API shares: the Blueprint with recyclenet's page sizes, one page of
 a query, and the mapping of service errors to HTTP answers."""
+
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from http import HTTPStatus
-from typing import Callable, Sequence
 
 import flask_smorest
 from flask import jsonify

@@ -6,10 +6,12 @@ token into a user is the accounts domain's business: it registers a loader at st
 API can require a role without importing the accounts domain (which itself needs the
 registry's sites: a user may be bound to a sorting center).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from flask import current_app, g, request
 from flask_smorest import abort

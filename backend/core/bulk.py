@@ -6,10 +6,11 @@ INSERT per row instead (pipelined, but still a parse, bind and execute each), an
 thousands of readings per second that was most of the worker's and the server's CPU.
 SQLite runs in-process, where executemany of one prepared statement is already cheap.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Iterable, Sequence
 
 from sqlalchemy import ARRAY, Table, any_, bindparam
 from sqlalchemy.orm import Session
@@ -30,8 +31,9 @@ def member_of(session: Session, column, values: Iterable):
     return column.in_(values)
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[dict], *,
-                conflict: Sequence[str] = (), update: Sequence[str] = ()) -> None:
+def insert_rows(
+    session: Session, table: Table, rows: Sequence[dict], *, conflict: Sequence[str] = (), update: Sequence[str] = ()
+) -> None:
     """INSERT rows; on a conflict on ``conflict`` update the ``update`` columns from the new
     row, or with no ``update`` do nothing. Rows within one call must not conflict with each
     other (PostgreSQL refuses to update one row twice in a statement)."""
@@ -40,8 +42,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict], *,
     if not _is_postgres(session):
         stmt = dialect_insert(session)(table)
         if update:
-            stmt = stmt.on_conflict_do_update(index_elements=list(conflict),
-                                              set_={c: stmt.excluded[c] for c in update})
+            stmt = stmt.on_conflict_do_update(index_elements=list(conflict), set_={c: stmt.excluded[c] for c in update})
         else:
             stmt = stmt.on_conflict_do_nothing()
         session.execute(stmt, list(rows))
@@ -59,7 +60,8 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict], *,
     else:
         sql += " ON CONFLICT DO NOTHING"
     session.connection().exec_driver_sql(
-        sql, {f"c{i}": _column_array(table.c[n], [row[n] for row in rows]) for i, n in enumerate(names)})
+        sql, {f"c{i}": _column_array(table.c[n], [row[n] for row in rows]) for i, n in enumerate(names)}
+    )
 
 
 def _column_array(column, values: list) -> list:

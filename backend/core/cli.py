@@ -1,4 +1,5 @@
 """`recyclenet db upgrade|downgrade|current`: the schema, through Alembic only."""
+
 from __future__ import annotations
 
 import click

@@ -1,7 +1,9 @@
 """Helpers shared by the services: loading by id, reference checks, safe commits."""
+
 from __future__ import annotations
 
-from typing import Iterable, TypeVar
+from collections.abc import Iterable
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError

@@ -4,13 +4,15 @@ The order is deliberate: files hold what an operator edits rarely, the environme
 what differs per deployment (DATABASE_URL, MQTT_URL, SECRET_KEY) and secrets, and a dict
 passed to ``create_app`` (tests, tools) wins over both.
 """
+
 from __future__ import annotations
 
 import os
 import secrets
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
 ENV_PREFIX = "RECYCLENET_"

@@ -3,6 +3,7 @@
 The ingest worker and the CLI use the same ``Database`` object as the web app, so every
 write goes through the service layer with the same session rules.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import create_engine, event

@@ -1,4 +1,5 @@
 """Errors the service layer raises; the API turns each into its HTTP status."""
+
 from __future__ import annotations
 
 
@@ -17,7 +18,7 @@ class Invalid(ServiceError):
     status = 422
 
     @classmethod
-    def field(cls, name: str, message: str) -> "Invalid":
+    def field(cls, name: str, message: str) -> Invalid:
         return cls(f"invalid {name}: {message}", {name: [message]})
 
 

@@ -5,18 +5,19 @@ both exist or neither. Two retries racing: the loser hits the unique (user, key)
 commit, rolls back everything it did (its slot reservation included) and replays the
 winner's answer.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend.core.models import IdempotencyRecord
 from backend.core.errors import Conflict, Invalid, ServiceError
+from backend.core.models import IdempotencyRecord
 
 
 def request_hash(method: str, path: str, body) -> str:
@@ -25,18 +26,22 @@ def request_hash(method: str, path: str, body) -> str:
 
 
 def _replay(session: Session, user_id: int, key: str, digest: str) -> tuple[int, dict] | None:
-    rec = session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id,
-                                                         IdempotencyRecord.key == key))
+    rec = session.scalar(
+        select(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+    )
     if rec is None:
         return None
     if rec.request_hash != digest:
-        raise Invalid("this Idempotency-Key was used with a different request",
-                      {"Idempotency-Key": ["already used with a different request"]})
+        raise Invalid(
+            "this Idempotency-Key was used with a different request",
+            {"Idempotency-Key": ["already used with a different request"]},
+        )
     return rec.status_code, json.loads(rec.response)
 
 
-def run(session: Session, user_id: int, key: str | None, digest: str,
-        action: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
+def run(
+    session: Session, user_id: int, key: str | None, digest: str, action: Callable[[], tuple[int, dict]]
+) -> tuple[int, dict]:
     """Do ``action`` (which adds and flushes, not commits) once per key."""
     if key is None:
         status, body = action()
@@ -49,8 +54,15 @@ def run(session: Session, user_id: int, key: str | None, digest: str,
         return replay
     try:
         status, body = action()
-        session.add(IdempotencyRecord(user_id=user_id, key=key, request_hash=digest, status_code=status,
-                                      response=json.dumps(body, default=str)))
+        session.add(
+            IdempotencyRecord(
+                user_id=user_id,
+                key=key,
+                request_hash=digest,
+                status_code=status,
+                response=json.dumps(body, default=str),
+            )
+        )
         session.commit()
         return status, body
     except (IntegrityError, ServiceError) as exc:

@@ -1,4 +1,5 @@
 """Alembic driven from Python: the CLI and the tests share these helpers."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Schema building blocks shared by every area of the API."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema

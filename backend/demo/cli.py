@@ -1,4 +1,5 @@
 """`recyclenet seed-demo`: the demo city, the same for the same seed."""
+
 from __future__ import annotations
 
 import click

@@ -1,5 +1,6 @@
 """How fast the demo city's bins fill: the one fill process the bin simulator publishes
 and the digital twin simulates, so both tell the same story."""
+
 from __future__ import annotations
 
 # Percent of a bin's volume per day, by the category's top-level code.

@@ -3,6 +3,7 @@
 Coordinates are real (district centres, West Lake kept empty); everything else is
 invented but plausible. All writes go through the services, like any other client's.
 """
+
 from __future__ import annotations
 
 import random
@@ -11,10 +12,11 @@ from datetime import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.network.models import MaterialCategory, Site
-from backend.accounts.models import User
 from backend.accounts import services as accounts
-from backend.network.services import assets, sites as network
+from backend.accounts.models import User
+from backend.network.models import MaterialCategory, Site
+from backend.network.services import assets
+from backend.network.services import sites as network
 from routing.geo import haversine_km
 
 # name (zh), name (en), centre lat, lon, spread in degrees
@@ -43,12 +45,37 @@ BIN_MIX = [
     ("textiles", 12, (660,)),
     ("hazardous", 3, (120, 240)),
 ]
-GENERAL = ["paper", "paper.mixed", "paper.cardboard", "plastics", "plastics.mixed", "plastics.pet",
-           "plastics.hdpe", "metals", "metals.ferrous", "metals.aluminium", "glass", "textiles"]
-BULKY = ["ewaste", "ewaste.refrigerator", "ewaste.air_conditioner", "ewaste.washing_machine",
-         "ewaste.television", "ewaste.computer", "tyres", "metals.copper"]
-HAZARDOUS = ["hazardous", "hazardous.fluorescent_lamps", "hazardous.mercury_thermometers",
-             "hazardous.pesticide_containers", "batteries.lead_acid"]
+GENERAL = [
+    "paper",
+    "paper.mixed",
+    "paper.cardboard",
+    "plastics",
+    "plastics.mixed",
+    "plastics.pet",
+    "plastics.hdpe",
+    "metals",
+    "metals.ferrous",
+    "metals.aluminium",
+    "glass",
+    "textiles",
+]
+BULKY = [
+    "ewaste",
+    "ewaste.refrigerator",
+    "ewaste.air_conditioner",
+    "ewaste.washing_machine",
+    "ewaste.television",
+    "ewaste.computer",
+    "tyres",
+    "metals.copper",
+]
+HAZARDOUS = [
+    "hazardous",
+    "hazardous.fluorescent_lamps",
+    "hazardous.mercury_thermometers",
+    "hazardous.pesticide_containers",
+    "batteries.lead_acid",
+]
 DEMO_PASSWORD = "recyclenet-demo"
 
 
@@ -67,18 +94,36 @@ def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240) -> dic
     ids = lambda codes: [cats[c].id for c in codes]  # noqa: E731
 
     markets = [
-        network.create_site(session, {"tier": "distribution_market", "name": f"{zh} {en}",
-                                      "district": d, "lat": lat, "lon": lon,
-                                      "address": f"{d}, Hangzhou", "opening_hours": "Mo-Sa 06:00-18:00",
-                                      "category_ids": ids(GENERAL + BULKY)})
+        network.create_site(
+            session,
+            {
+                "tier": "distribution_market",
+                "name": f"{zh} {en}",
+                "district": d,
+                "lat": lat,
+                "lon": lon,
+                "address": f"{d}, Hangzhou",
+                "opening_hours": "Mo-Sa 06:00-18:00",
+                "category_ids": ids(GENERAL + BULKY),
+            },
+        )
         for zh, en, d, lat, lon in MARKETS
     ]
     centers = [
-        network.create_site(session, {"tier": "sorting_center", "name": f"{zh} {en}", "district": d,
-                                      "lat": lat, "lon": lon, "address": f"{d}, Hangzhou",
-                                      "opening_hours": "Mo-Su 06:00-20:00",
-                                      "category_ids": ids(GENERAL + BULKY + HAZARDOUS),
-                                      "market_ids": [m.id for m in markets]})
+        network.create_site(
+            session,
+            {
+                "tier": "sorting_center",
+                "name": f"{zh} {en}",
+                "district": d,
+                "lat": lat,
+                "lon": lon,
+                "address": f"{d}, Hangzhou",
+                "opening_hours": "Mo-Su 06:00-20:00",
+                "category_ids": ids(GENERAL + BULKY + HAZARDOUS),
+                "market_ids": [m.id for m in markets],
+            },
+        )
         for zh, en, d, lat, lon in CENTERS
     ]
 
@@ -88,11 +133,21 @@ def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240) -> dic
         zh, en, lat0, lon0, spread = DISTRICTS[i % len(DISTRICTS)]
         lat, lon = _point(rng, lat0, lon0, spread)
         nearest = min(centers, key=lambda c: haversine_km(lat, lon, c.lat, c.lon))
-        points.append(network.create_site(session, {
-            "tier": "collection_point", "name": f"{zh}回收站 {i + 1:03d} / {en} station {i + 1}",
-            "district": en, "lat": lat, "lon": lon, "address": f"{en} community {i + 1}, Hangzhou",
-            "opening_hours": "Mo-Su 07:00-20:00", "sorting_center_id": nearest.id,
-        }))
+        points.append(
+            network.create_site(
+                session,
+                {
+                    "tier": "collection_point",
+                    "name": f"{zh}回收站 {i + 1:03d} / {en} station {i + 1}",
+                    "district": en,
+                    "lat": lat,
+                    "lon": lon,
+                    "address": f"{en} community {i + 1}, Hangzhou",
+                    "opening_hours": "Mo-Su 07:00-20:00",
+                    "sorting_center_id": nearest.id,
+                },
+            )
+        )
 
     accepted: dict[int, set[str]] = {p.id: set() for p in points}
     codes, weights = [m[0] for m in BIN_MIX], [m[1] for m in BIN_MIX]
@@ -101,12 +156,18 @@ def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240) -> dic
         point = points[b % n_points] if b < n_points else rng.choice(points)
         code = codes[b % 2] if b < n_points else rng.choices(codes, weights)[0]
         accepted[point.id].add(code)
-        assets.create_bin(session, {
-            "site_id": point.id, "category_id": cats[code].id,
-            "capacity_l": float(rng.choice(capacities[code])),
-            "device_id": f"HZ-BIN-{b + 1:05d}", "empty_distance_mm": 1200, "full_distance_mm": 150,
-            "fill_threshold_pct": 80.0,
-        })
+        assets.create_bin(
+            session,
+            {
+                "site_id": point.id,
+                "category_id": cats[code].id,
+                "capacity_l": float(rng.choice(capacities[code])),
+                "device_id": f"HZ-BIN-{b + 1:05d}",
+                "empty_distance_mm": 1200,
+                "full_distance_mm": 150,
+                "fill_threshold_pct": 80.0,
+            },
+        )
     for point in points:
         network.update_site(session, point, {"category_ids": ids(sorted(accepted[point.id]))})
 
@@ -116,27 +177,57 @@ def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240) -> dic
         for count, kg, m3, codes_allowed, licence in fleet:
             for _ in range(count):
                 plate += 1
-                assets.create_vehicle(session, {
-                    "plate": f"浙A·D{plate:04d}", "home_center_id": center.id, "capacity_kg": kg,
-                    "capacity_m3": m3, "tare_kg": round(kg * 1.6), "hazardous_licence": licence,
-                    "category_ids": ids(codes_allowed), "shift_start": time(7, 0),
-                    "shift_end": time(17, 0), "cost_per_km": 4.5, "fixed_cost": 300.0,
-                })
+                assets.create_vehicle(
+                    session,
+                    {
+                        "plate": f"浙A·D{plate:04d}",
+                        "home_center_id": center.id,
+                        "capacity_kg": kg,
+                        "capacity_m3": m3,
+                        "tare_kg": round(kg * 1.6),
+                        "hazardous_licence": licence,
+                        "category_ids": ids(codes_allowed),
+                        "shift_start": time(7, 0),
+                        "shift_end": time(17, 0),
+                        "cost_per_km": 4.5,
+                        "fixed_cost": 300.0,
+                    },
+                )
 
     staff = [("admin", "admin", None), ("dispatcher", "dispatcher", None), ("driver", "driver", None)]
     staff += [(f"operator{i + 1}", "operator", c.id) for i, c in enumerate(centers)]
     for username, role, center_id in staff:
-        accounts.create_user(session, {"username": username, "password": DEMO_PASSWORD, "role": role,
-                                       "sorting_center_id": center_id, "display_name": username.title()})
+        accounts.create_user(
+            session,
+            {
+                "username": username,
+                "password": DEMO_PASSWORD,
+                "role": role,
+                "sorting_center_id": center_id,
+                "display_name": username.title(),
+            },
+        )
     for i in range(6):
         zh, en, lat0, lon0, spread = DISTRICTS[i % len(DISTRICTS)]
         lat, lon = _point(rng, lat0, lon0, spread)
-        accounts.register_resident(session, {
-            "username": f"resident{i + 1}", "password": DEMO_PASSWORD, "display_name": f"Resident {i + 1}",
-            "address": f"{en} residence {i + 1}, Hangzhou", "district": en, "lat": lat, "lon": lon,
-        })
+        accounts.register_resident(
+            session,
+            {
+                "username": f"resident{i + 1}",
+                "password": DEMO_PASSWORD,
+                "display_name": f"Resident {i + 1}",
+                "address": f"{en} residence {i + 1}, Hangzhou",
+                "district": en,
+                "lat": lat,
+                "lon": lon,
+            },
+        )
     return {
-        "markets": len(markets), "sorting_centers": len(centers), "collection_points": len(points),
-        "bins": n_bins, "vehicles": plate, "users": len(staff) + 6,
+        "markets": len(markets),
+        "sorting_centers": len(centers),
+        "collection_points": len(points),
+        "bins": n_bins,
+        "vehicles": plate,
+        "users": len(staff) + 6,
         "demo_password": DEMO_PASSWORD,
     }

@@ -1,18 +1,32 @@
 """Sorting-center intake, stock and lots; residents' wallets; prices; generation estimates."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
 
-from backend.core.auth import current_user, roles
 from backend.core.api import Blueprint, page
+from backend.core.auth import current_user, roles
 from backend.core.extensions import db
-from backend.intake.schemas import (
-    EstimateSchema, IntakeCreateSchema, IntakeSchema, LotCreateSchema, LotSchema, PriceCreateSchema, PriceSchema, ReceiveSchema, StockSchema, WalletSchema,
-)
 from backend.intake import services as intake
+from backend.intake.schemas import (
+    EstimateSchema,
+    IntakeCreateSchema,
+    IntakeSchema,
+    LotCreateSchema,
+    LotSchema,
+    PriceCreateSchema,
+    PriceSchema,
+    ReceiveSchema,
+    StockSchema,
+    WalletSchema,
+)
 
-centers = Blueprint("sorting_centers", __name__, url_prefix="/api/v1/sorting-centers",
-                    description="Intake, stock and lots of a sorting center")
+centers = Blueprint(
+    "sorting_centers",
+    __name__,
+    url_prefix="/api/v1/sorting-centers",
+    description="Intake, stock and lots of a sorting center",
+)
 misc = Blueprint("settlement", __name__, url_prefix="/api/v1", description="Prices, wallets, lots, estimates")
 
 

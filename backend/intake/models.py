@@ -3,6 +3,7 @@
 Nothing is edited in place: a correction is a new intake that references the one it
 corrects; stock is the sum of movements; a wallet balance is the sum of its entries.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -50,9 +51,10 @@ class Intake(Base):
     reason: Mapped[str] = mapped_column(String(255), default="")
     weighed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    lines: Mapped[list["IntakeLine"]] = relationship(cascade="all, delete-orphan", order_by="IntakeLine.id")
-    booking_weights: Mapped[list["BookingWeight"]] = relationship(cascade="all, delete-orphan",
-                                                                 order_by="BookingWeight.id")
+    lines: Mapped[list[IntakeLine]] = relationship(cascade="all, delete-orphan", order_by="IntakeLine.id")
+    booking_weights: Mapped[list[BookingWeight]] = relationship(
+        cascade="all, delete-orphan", order_by="BookingWeight.id"
+    )
 
 
 class IntakeLine(Base):
@@ -165,8 +167,10 @@ class GenerationEstimate(Base):
     """How much of the main recyclables a district generates a year (for recovery rates)."""
 
     __tablename__ = "generation_estimates"
-    __table_args__ = (UniqueConstraint("district", "year", name="uq_generation_district_year"),
-                      CheckConstraint("tonnes > 0", name="tonnes_positive"))
+    __table_args__ = (
+        UniqueConstraint("district", "year", name="uq_generation_district_year"),
+        CheckConstraint("tonnes > 0", name="tonnes_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     district: Mapped[str] = mapped_column(String(80))

@@ -1,10 +1,11 @@
 """Schemas of intake, lots, prices, wallets and statistics."""
+
 from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from backend.intake.models import GRADES
 from backend.core.schemas import Id, StrictSchema
+from backend.intake.models import GRADES
 
 Kg = lambda **kw: fields.Float(validate=validate.Range(min=0, max=100_000), **kw)  # noqa: E731
 Code = lambda **kw: fields.String(validate=validate.Length(1, 40), **kw)  # noqa: E731

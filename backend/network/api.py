@@ -5,27 +5,47 @@ Admins write; staff read. Categories and sites are public to signed-in residents
 Updates and deactivations need the resource's ETag in If-Match (428 without, 412 if stale).
 `etag` sits under `roles` on each method, so a caller without the role gets 403, not 428.
 """
+
 from __future__ import annotations
 
 from flask.views import MethodView
 
-from backend.core.auth import roles
 from backend.core.api import Blueprint, page
+from backend.core.auth import STAFF_ROLES, roles
 from backend.core.extensions import db
-from backend.core.auth import STAFF_ROLES
 from backend.core.schemas import NearArgs
 from backend.network.schemas import (
-    BinArgs, BinPatchSchema, BinSchema, CategoryArgs, CategoryPatchSchema, CategorySchema, SiteArgs, SitePatchSchema, SiteSchema, VehicleArgs, VehiclePatchSchema, VehicleSchema,
+    BinArgs,
+    BinPatchSchema,
+    BinSchema,
+    CategoryArgs,
+    CategoryPatchSchema,
+    CategorySchema,
+    SiteArgs,
+    SitePatchSchema,
+    SiteSchema,
+    VehicleArgs,
+    VehiclePatchSchema,
+    VehicleSchema,
 )
-from backend.network.services import assets, catalog, sites as network
+from backend.network.services import assets, catalog
+from backend.network.services import sites as network
 
 ANY_USER = ()
 STAFF = STAFF_ROLES
 
-categories = Blueprint("categories", __name__, url_prefix="/api/v1/categories",
-                       description="Material categories (paper, plastics, metals, e-waste ...)")
-sites = Blueprint("sites", __name__, url_prefix="/api/v1/sites",
-                  description="Sites of the three tiers: collection points, sorting centers, markets")
+categories = Blueprint(
+    "categories",
+    __name__,
+    url_prefix="/api/v1/categories",
+    description="Material categories (paper, plastics, metals, e-waste ...)",
+)
+sites = Blueprint(
+    "sites",
+    __name__,
+    url_prefix="/api/v1/sites",
+    description="Sites of the three tiers: collection points, sorting centers, markets",
+)
 bins = Blueprint("bins", __name__, url_prefix="/api/v1/bins", description="Smart bins at collection points")
 vehicles = Blueprint("vehicles", __name__, url_prefix="/api/v1/vehicles", description="The fleet")
 
@@ -82,8 +102,7 @@ class Category(MethodView):
     def delete(self, category_id):
         """Deactivate a category (If-Match required); history keeps referring to it"""
         obj = catalog.get_category(db.session, category_id)
-        _deactivate(categories, CategorySchema, obj,
-                    lambda s, o: catalog.update_category(s, o, {"active": False}))
+        _deactivate(categories, CategorySchema, obj, lambda s, o: catalog.update_category(s, o, {"active": False}))
 
 
 @sites.route("")

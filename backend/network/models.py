@@ -1,4 +1,5 @@
 """The registry: the three tiers' sites, the material catalogue, bins and vehicles."""
+
 from __future__ import annotations
 
 from datetime import time
@@ -61,9 +62,7 @@ center_markets = Table(
 class Site(Timestamped, Base):
     __tablename__ = "sites"
     __table_args__ = (
-        CheckConstraint(
-            "tier IN ('collection_point', 'sorting_center', 'distribution_market')", name="tier"
-        ),
+        CheckConstraint("tier IN ('collection_point', 'sorting_center', 'distribution_market')", name="tier"),
         CheckConstraint("lat >= -90 AND lat <= 90", name="lat_range"),
         CheckConstraint("lon >= -180 AND lon <= 180", name="lon_range"),
     )
@@ -82,12 +81,8 @@ class Site(Timestamped, Base):
     sorting_center_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
     version: Mapped[int] = mapped_column(default=1)
 
-    categories: Mapped[list[MaterialCategory]] = relationship(
-        secondary=site_categories, order_by=MaterialCategory.id
-    )
-    sorting_center: Mapped[Site | None] = relationship(
-        remote_side="Site.id", foreign_keys=[sorting_center_id]
-    )
+    categories: Mapped[list[MaterialCategory]] = relationship(secondary=site_categories, order_by=MaterialCategory.id)
+    sorting_center: Mapped[Site | None] = relationship(remote_side="Site.id", foreign_keys=[sorting_center_id])
     markets: Mapped[list[Site]] = relationship(
         secondary=center_markets,
         primaryjoin="Site.id == center_markets.c.center_id",

@@ -1,10 +1,11 @@
 """Schemas of the network registry: categories, sites, bins, vehicles."""
+
 from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from backend.network.models import BIN_STATUSES, TIERS, UNITS
 from backend.core.schemas import Id, Latitude, Longitude, Name, NearArgs, ResourceSchema, StrictSchema
+from backend.network.models import BIN_STATUSES, TIERS, UNITS
 
 
 class CategorySchema(ResourceSchema):
@@ -36,7 +37,6 @@ class SiteSchema(ResourceSchema):
     category_ids = fields.List(Id(), load_default=list)
     market_ids = fields.List(Id())
     active = fields.Boolean(dump_only=True)
-
 
 
 class SiteArgs(NearArgs):

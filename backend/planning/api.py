@@ -1,21 +1,25 @@
 """Daily plans: create (solved in the background), read, GeoJSON, dispatch, re-plan; stop events."""
+
 from __future__ import annotations
 
 from flask import current_app
 from flask.views import MethodView
-from sqlalchemy import select
 
-from backend.core.auth import current_user, roles
 from backend.core.api import Blueprint, page
+from backend.core.auth import current_user, roles
 from backend.core.extensions import db
 from backend.planning.jobs import submit_plan
 from backend.planning.models import Plan
 from backend.planning.schemas import (
-    PlanArgs, PlanCreateSchema, PlanListSchema, PlanSchema, ReplanSchema, RouteStopSchema, StopEventSchema,
+    PlanArgs,
+    PlanCreateSchema,
+    PlanListSchema,
+    PlanSchema,
+    ReplanSchema,
+    RouteStopSchema,
+    StopEventSchema,
 )
 from backend.planning.services import dispatch
-from backend.core.common import get_or_404
-from backend.core.errors import NotFound
 
 blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans", description="Daily collection plans")
 routes = Blueprint("routes", __name__, url_prefix="/api/v1/routes", description="Route execution")
@@ -43,7 +47,13 @@ class Plans(MethodView):
     @blp.response(202)
     def post(self, data):
         """Plan a sorting center's day: answered at once (202), solved in the background"""
-        plan = dispatch.create_plan(db.session, data["center_id"], data["date"], dispatch.plan_options(current_app.config, data["options"]), current_user())
+        plan = dispatch.create_plan(
+            db.session,
+            data["center_id"],
+            data["date"],
+            dispatch.plan_options(current_app.config, data["options"]),
+            current_user(),
+        )
         return _queued(plan)
 
 

@@ -1,4 +1,5 @@
 """`recyclenet plan --center ID --date D`: plan a day from the command line."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,8 +26,13 @@ def plan_command(center_id: int, day, time_limit: float | None, horizon_hours: f
     """Plan one sorting center's day and print routes, km, empty km and the saving."""
     raw = {k: v for k, v in (("time_limit", time_limit), ("horizon_hours", horizon_hours)) if v is not None}
     try:
-        plan = dispatch.create_plan(db.session(), center_id, day.date() if hasattr(day, "date") else date.fromisoformat(day),
-                                    dispatch.plan_options(current_app.config, raw), None)
+        plan = dispatch.create_plan(
+            db.session(),
+            center_id,
+            day.date() if hasattr(day, "date") else date.fromisoformat(day),
+            dispatch.plan_options(current_app.config, raw),
+            None,
+        )
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"plan {plan.id}: solving (about {2 * plan.options['time_limit']:.0f} s with the baseline) ...")
@@ -39,16 +45,24 @@ def plan_command(center_id: int, day, time_limit: float | None, horizon_hours: f
     for r in plan.routes:
         plate = db.session.get(Vehicle, r.vehicle_id).plate
         stops = sum(1 for s in r.stops if s.kind != "unload")
-        click.echo(f"{r.seq:5d} {plate:>12} {stops:5d} {r.trips:5d} {r.distance_km:8.1f} {r.empty_km:8.1f} {r.collected_kg:8.0f}")
+        click.echo(
+            f"{r.seq:5d} {plate:>12} {stops:5d} {r.trips:5d} {r.distance_km:8.1f} {r.empty_km:8.1f} {r.collected_kg:8.0f}"
+        )
     s = plan.summary
     p, b, saving = s["plan"], s.get("baseline"), s.get("saving")
-    click.echo(f"plan:     {p['vehicles_used']} trucks, {p['stops_served']} stops, {p['distance_km']:.1f} km, "
-               f"{p['empty_km']:.1f} empty km, {p['km_per_tonne']} km/t, {len(s['dropped'])} left out")
+    click.echo(
+        f"plan:     {p['vehicles_used']} trucks, {p['stops_served']} stops, {p['distance_km']:.1f} km, "
+        f"{p['empty_km']:.1f} empty km, {p['km_per_tonne']} km/t, {len(s['dropped'])} left out"
+    )
     if b:
-        click.echo(f"baseline: {b['vehicles_used']} trucks, {b['stops_served']} stops, {b['distance_km']:.1f} km, "
-                   f"{b['empty_km']:.1f} empty km, {b['km_per_tonne']} km/t (fixed weekly round)")
-        click.echo(f"saving:   {saving['km']:.1f} km ({saving['km_pct']}%), {saving['empty_km']:.1f} empty km "
-                   f"({saving['empty_km_pct']}%)")
+        click.echo(
+            f"baseline: {b['vehicles_used']} trucks, {b['stops_served']} stops, {b['distance_km']:.1f} km, "
+            f"{b['empty_km']:.1f} empty km, {b['km_per_tonne']} km/t (fixed weekly round)"
+        )
+        click.echo(
+            f"saving:   {saving['km']:.1f} km ({saving['km_pct']}%), {saving['empty_km']:.1f} empty km "
+            f"({saving['empty_km_pct']}%)"
+        )
 
 
 COMMANDS = (plan_command,)

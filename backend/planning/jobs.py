@@ -4,6 +4,7 @@ the solver and the API stays responsive (OR-Tools and PyVRP hold the CPU for sec
 The child process opens its own database connection, marks the plan `solving`, keeps its
 `progress` current, and stores routes, summary and baseline, or `failed` with the reason.
 """
+
 from __future__ import annotations
 
 import logging
@@ -12,7 +13,7 @@ import threading
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -39,8 +40,9 @@ def submit_plan(config, plan_id: int):
     global _pool
     with _lock:
         if _pool is None:
-            _pool = ProcessPoolExecutor(max_workers=max(1, int(config["PLAN_WORKERS"])),
-                                        mp_context=multiprocessing.get_context("spawn"))
+            _pool = ProcessPoolExecutor(
+                max_workers=max(1, int(config["PLAN_WORKERS"])), mp_context=multiprocessing.get_context("spawn")
+            )
         return _pool.submit(run_plan, settings_for_jobs(config), plan_id)
 
 
@@ -55,8 +57,9 @@ def _progress(url: str, plan_id: int, seconds: float, stop: threading.Event) -> 
     engine.dispose()
 
 
-def run_plan(settings: dict, plan_id: int, *, with_baseline: bool = True, now: datetime | None = None,
-             params=None) -> str:
+def run_plan(
+    settings: dict, plan_id: int, *, with_baseline: bool = True, now: datetime | None = None, params=None
+) -> str:
     """Solve one queued plan (in a worker process, or inline from the CLI and the twin).
     ``now`` is when the plan is made (the twin's simulated clock); ``params`` overrides the
     solver parameters derived from the plan's options."""
@@ -65,22 +68,26 @@ def run_plan(settings: dict, plan_id: int, *, with_baseline: bool = True, now: d
     with Session(engine, expire_on_commit=False) as s:
         plan = s.get(Plan, plan_id)
         try:
-            plan.status, plan.started_at = "solving", datetime.now(timezone.utc)
+            plan.status, plan.started_at = "solving", datetime.now(UTC)
             s.commit()
             opts = planning.PlanOptions(**plan.options)
             tz = ZoneInfo(settings["TIMEZONE"])
             center = s.get(Site, plan.center_id)
             done = set((plan.overrides or {}).get("done", []))
-            problem = planning.build_problem(s, center, plan.day, tz, opts, overrides=plan.overrides, done_stops=done,
-                                             now=now)
-            base_problem = planning.build_problem(s, center, plan.day, tz, opts, baseline=True, now=now) \
-                if with_baseline else None
+            problem = planning.build_problem(
+                s, center, plan.day, tz, opts, overrides=plan.overrides, done_stops=done, now=now
+            )
+            base_problem = (
+                planning.build_problem(s, center, plan.day, tz, opts, baseline=True, now=now) if with_baseline else None
+            )
             if not problem.model.vehicles:
                 raise ValueError(f"sorting center {center.id} has no active vehicle")
             params = params or SolverParams(time_limit=opts.time_limit, num_workers=int(settings["PLAN_WORKERS"]))
-            ticker = threading.Thread(target=_progress, args=(settings["DATABASE_URL"], plan_id,
-                                                               (2 if with_baseline else 1) * opts.time_limit, stop),
-                                      daemon=True)
+            ticker = threading.Thread(
+                target=_progress,
+                args=(settings["DATABASE_URL"], plan_id, (2 if with_baseline else 1) * opts.time_limit, stop),
+                daemon=True,
+            )
             ticker.start()
             result = solve(problem.model, params)
             base = solve(base_problem.model, params) if base_problem and base_problem.model.stops else None
@@ -92,13 +99,13 @@ def run_plan(settings: dict, plan_id: int, *, with_baseline: bool = True, now: d
                 b = s.get(Booking, booking_id)
                 if b.status == "requested":
                     bookings.transition(s, b, "scheduled", plan.created_by, f"in plan {plan.id}")
-            plan.status, plan.progress, plan.finished_at = "done", 1.0, datetime.now(timezone.utc)
+            plan.status, plan.progress, plan.finished_at = "done", 1.0, datetime.now(UTC)
             s.commit()
         except Exception as exc:  # a failed plan says why; it never takes the worker down
             stop.set()
             s.rollback()
             plan = s.get(Plan, plan_id)
-            plan.status, plan.finished_at = "failed", datetime.now(timezone.utc)
+            plan.status, plan.finished_at = "failed", datetime.now(UTC)
             plan.error = f"{exc.__class__.__name__}: {exc}"[:500]
             s.commit()
             log.error("plan %s failed:\n%s", plan_id, traceback.format_exc())

@@ -1,4 +1,5 @@
 """Daily collection plans, their routes and stops, and what happened at each stop."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -15,8 +16,7 @@ STOP_STATUSES = ("planned", "arrived", "done", "missed")
 class Plan(Base):
     __tablename__ = "plans"
     __table_args__ = (
-        CheckConstraint("status IN ('queued', 'solving', 'done', 'failed', 'dispatched', 'superseded')",
-                        name="status"),
+        CheckConstraint("status IN ('queued', 'solving', 'done', 'failed', 'dispatched', 'superseded')", name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,7 +35,7 @@ class Plan(Base):
     finished_at: Mapped[datetime | None]
     dispatched_at: Mapped[datetime | None]
 
-    routes: Mapped[list["PlanRoute"]] = relationship(cascade="all, delete-orphan", order_by="PlanRoute.seq")
+    routes: Mapped[list[PlanRoute]] = relationship(cascade="all, delete-orphan", order_by="PlanRoute.seq")
 
 
 class PlanRoute(Base):
@@ -52,7 +52,7 @@ class PlanRoute(Base):
     start_at: Mapped[datetime]
     end_at: Mapped[datetime]
 
-    stops: Mapped[list["RouteStop"]] = relationship(cascade="all, delete-orphan", order_by="RouteStop.seq")
+    stops: Mapped[list[RouteStop]] = relationship(cascade="all, delete-orphan", order_by="RouteStop.seq")
 
 
 class RouteStop(Base):

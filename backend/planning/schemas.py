@@ -1,9 +1,10 @@
 """Plans, their routes and stops, re-planning and stop events."""
+
 from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from backend.core.schemas import Id, Latitude, Longitude, StrictSchema
+from backend.core.schemas import Id, StrictSchema
 
 
 class PlanOptionsSchema(StrictSchema):
@@ -45,7 +46,9 @@ class PlanRouteSchema(StrictSchema):
     distance_km = fields.Float()
     empty_km = fields.Float()
     collected_kg = fields.Float()
-    km_per_tonne = fields.Function(lambda r: round(r.distance_km / (r.collected_kg / 1000), 3) if r.collected_kg else None)
+    km_per_tonne = fields.Function(
+        lambda r: round(r.distance_km / (r.collected_kg / 1000), 3) if r.collected_kg else None
+    )
     trips = fields.Integer()
     start_at = fields.DateTime()
     end_at = fields.DateTime()

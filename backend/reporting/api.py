@@ -1,4 +1,5 @@
 """Statistics: tonnage, recovery, route efficiency, bin service, bookings (JSON or CSV)."""
+
 from __future__ import annotations
 
 import csv

@@ -1,4 +1,5 @@
 """`recyclenet audit`: the mass balance from bins and doors to markets."""
+
 from __future__ import annotations
 
 import json
@@ -22,12 +23,16 @@ def audit_command(tolerance_pct: float, fmt: str) -> None:
     else:
         click.echo(f"{'center':34} {'category':18} {'collected':>10} {'intake':>10} {'shipped':>10} {'stock':>10}")
         for r in rows:
-            click.echo(f"{r['center'][:34]:34} {r['category']:18} {r['collected_kg']:10.1f} {r['intake_kg']:10.1f} "
-                       f"{r['shipped_kg']:10.1f} {r['stock_kg']:10.1f}")
+            click.echo(
+                f"{r['center'][:34]:34} {r['category']:18} {r['collected_kg']:10.1f} {r['intake_kg']:10.1f} "
+                f"{r['shipped_kg']:10.1f} {r['stock_kg']:10.1f}"
+            )
         click.echo(f"{len(problems)} discrepancies")
         for p in problems:
-            click.echo(f"  {p['center']} / {p['category']}: {p['check']}: expected {p['expected']}, "
-                       f"found {p['actual']} ({p['diff_pct']}%)")
+            click.echo(
+                f"  {p['center']} / {p['category']}: {p['check']}: expected {p['expected']}, "
+                f"found {p['actual']} ({p['diff_pct']}%)"
+            )
     if problems:
         raise SystemExit(1)
 

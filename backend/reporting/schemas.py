@@ -1,4 +1,5 @@
 """The statistics' query arguments."""
+
 from __future__ import annotations
 
 from marshmallow import fields, validate

@@ -1,4 +1,5 @@
 """`recyclenet serve` (the web app alone) and `recyclenet demo` (the whole stack)."""
+
 from __future__ import annotations
 
 import click

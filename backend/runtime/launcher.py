@@ -4,6 +4,7 @@ Starts a Mosquitto of its own (persistence and the exported password/ACL files u
 instance/mosquitto, on a free port, so it never collides with a broker already running
 here), the ingest worker, the bin simulator, and the web app in the foreground.
 """
+
 from __future__ import annotations
 
 import os
@@ -54,9 +55,9 @@ def _recyclenet() -> list[str]:
 def demo(port: int, mqtt_port: int, speedup: float) -> None:
     """Run broker, ingest worker, bin simulator and web app together."""
     from backend.core.extensions import db
-    from backend.telemetry.services.devices import broker_accounts, issue_credentials
     from backend.network.models import Bin
     from backend.telemetry import broker_auth as mqtt_auth
+    from backend.telemetry.services.devices import broker_accounts, issue_credentials
 
     home = Path(current_app.instance_path) / "mosquitto"
     home.mkdir(parents=True, exist_ok=True)
@@ -75,17 +76,22 @@ def demo(port: int, mqtt_port: int, speedup: float) -> None:
     (home / "mosquitto.conf").write_text(
         f"listener {mqtt_port} 127.0.0.1\npersistence true\npersistence_location {home}/\n"
         f"user {getpass.getuser()}\nallow_anonymous false\npassword_file {home}/passwd\nacl_file {home}/acl\n"
-        "max_queued_messages 0\nmax_inflight_messages 0\n")
-    env = {**os.environ, "DATABASE_URL": current_app.config["DATABASE_URL"],
-           "MQTT_URL": f"mqtt://recyclenet-ingest:{ingest_pw}@127.0.0.1:{mqtt_port}",
-           "RECYCLENET_SIMULATOR_MQTT_URL": f"mqtt://recyclenet-simulator:{sim_pw}@127.0.0.1:{mqtt_port}"}
+        "max_queued_messages 0\nmax_inflight_messages 0\n"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": current_app.config["DATABASE_URL"],
+        "MQTT_URL": f"mqtt://recyclenet-ingest:{ingest_pw}@127.0.0.1:{mqtt_port}",
+        "RECYCLENET_SIMULATOR_MQTT_URL": f"mqtt://recyclenet-simulator:{sim_pw}@127.0.0.1:{mqtt_port}",
+    }
     logs = Path(current_app.instance_path) / "logs"
     logs.mkdir(exist_ok=True)
     children: list[tuple[str, subprocess.Popen]] = []
 
     def spawn(name: str, cmd: list[str]) -> None:
-        proc = subprocess.Popen(cmd, env=env, stdout=open(logs / f"{name}.log", "ab"), stderr=subprocess.STDOUT,
-                                start_new_session=True)  # Ctrl-C reaches us; we stop them in order
+        proc = subprocess.Popen(
+            cmd, env=env, stdout=open(logs / f"{name}.log", "ab"), stderr=subprocess.STDOUT, start_new_session=True
+        )  # Ctrl-C reaches us; we stop them in order
         children.append((name, proc))
         click.echo(f"  {name:10} pid {proc.pid}, log {logs / (name + '.log')}")
 
@@ -94,8 +100,10 @@ def demo(port: int, mqtt_port: int, speedup: float) -> None:
     time.sleep(0.5)
     spawn("ingest", [*_recyclenet(), "ingest"])
     time.sleep(1.0)
-    spawn("simulator", [*_recyclenet(), "simulate-bins", "--interval", "60", "--speedup", str(speedup),
-                        "--backfill-hours", "0"])
+    spawn(
+        "simulator",
+        [*_recyclenet(), "simulate-bins", "--interval", "60", "--speedup", str(speedup), "--backfill-hours", "0"],
+    )
     spawn("web", [*_recyclenet(), "serve", "--port", str(port)])
     click.echo("Ctrl-C stops everything.")
     stop = {"now": False}

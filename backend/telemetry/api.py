@@ -1,19 +1,27 @@
 """Telemetry: readings of a bin, alerts and their acknowledgement, device credentials."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask.views import MethodView
 
-from backend.core.auth import current_user, roles
 from backend.core.api import Blueprint, page
+from backend.core.auth import STAFF_ROLES, current_user, roles
 from backend.core.extensions import db
-from backend.core.auth import STAFF_ROLES
-from backend.telemetry.models import BinState
 from backend.network.schemas import BinSchema
-from backend.telemetry.schemas import BinDetailSchema, AlertArgs, AlertSchema, CredentialsSchema, ReadingArgs, ReadingSchema
-from backend.telemetry.services import alerts, devices, readings as telemetry
 from backend.network.services import assets
+from backend.telemetry.models import BinState
+from backend.telemetry.schemas import (
+    AlertArgs,
+    AlertSchema,
+    BinDetailSchema,
+    CredentialsSchema,
+    ReadingArgs,
+    ReadingSchema,
+)
+from backend.telemetry.services import alerts, devices
+from backend.telemetry.services import readings as telemetry
 from backend.telemetry.services.forecast import HISTORY, forecast
 
 readings = Blueprint("readings", __name__, url_prefix="/api/v1/bins", description="Bin telemetry")
@@ -35,7 +43,7 @@ class BinDetail(MethodView):
         # admin's pending edit fail with 412.
         readings.set_etag(b, BinSchema)
         state = db.session.get(BinState, b.id)
-        since = datetime.now(timezone.utc) - HISTORY
+        since = datetime.now(UTC) - HISTORY
         fc = forecast(telemetry.fill_history(db.session, b.id, since), b.fill_threshold_pct)
         # Raw attribute values: the response schema does the serializing.
         return {**{name: getattr(b, name) for name in BinSchema().dump_fields}, "state": state, "forecast": fc}
@@ -52,12 +60,27 @@ class BinStates(MethodView):
         from backend.network.models import Bin, Site
 
         rows = db.session.execute(
-            select(Bin, Site.lat, Site.lon, BinState).join(Site, Bin.site_id == Site.id)
-            .outerjoin(BinState, BinState.bin_id == Bin.id).where(Bin.active.is_(True)).order_by(Bin.id))
-        return [{"bin_id": b.id, "site_id": b.site_id, "device_id": b.device_id, "category_id": b.category_id,
-                 "lat": lat, "lon": lon, "threshold": b.fill_threshold_pct,
-                 "fill_pct": st.fill_pct if st else None, "online": bool(st and st.online),
-                 "device_status": st.device_status if st else "ok"} for b, lat, lon, st in rows]
+            select(Bin, Site.lat, Site.lon, BinState)
+            .join(Site, Bin.site_id == Site.id)
+            .outerjoin(BinState, BinState.bin_id == Bin.id)
+            .where(Bin.active.is_(True))
+            .order_by(Bin.id)
+        )
+        return [
+            {
+                "bin_id": b.id,
+                "site_id": b.site_id,
+                "device_id": b.device_id,
+                "category_id": b.category_id,
+                "lat": lat,
+                "lon": lon,
+                "threshold": b.fill_threshold_pct,
+                "fill_pct": st.fill_pct if st else None,
+                "online": bool(st and st.online),
+                "device_status": st.device_status if st else "ok",
+            }
+            for b, lat, lon, st in rows
+        ]
 
 
 @readings.route("/<int:bin_id>/readings")
@@ -69,7 +92,7 @@ class Readings(MethodView):
     def get(self, args, bin_id, pagination_parameters):
         """Readings of a bin between `from` and `to` (default: the last 7 days), oldest first"""
         assets.get_bin(db.session, bin_id)
-        end = args.get("to") or datetime.now(timezone.utc)
+        end = args.get("to") or datetime.now(UTC)
         start = args.get("from_") or end - timedelta(days=7)
         return page(telemetry.readings_between(db.session, bin_id, start, end), pagination_parameters)
 

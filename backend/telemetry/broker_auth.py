@@ -3,6 +3,7 @@
 Each bin has its own MQTT account (username = device id). The ACL lets a device publish
 only to its own two topics and read nothing; the ingest worker reads every bin's topics.
 """
+
 from __future__ import annotations
 
 import base64
@@ -46,10 +47,19 @@ def acl_text(ingest_user: str, simulator_user: str | None = None) -> str:
         "",
     ]
     if simulator_user:
-        lines += ["# The demo's bin simulator speaks for every bin.", f"user {simulator_user}",
-                  f"topic write {PREFIX}/+/telemetry", f"topic write {PREFIX}/+/status", ""]
-    lines += ["# Every device (username = device id) writes its own topics and reads nothing.",
-              f"pattern write {PREFIX}/%u/telemetry", f"pattern write {PREFIX}/%u/status", ""]
+        lines += [
+            "# The demo's bin simulator speaks for every bin.",
+            f"user {simulator_user}",
+            f"topic write {PREFIX}/+/telemetry",
+            f"topic write {PREFIX}/+/status",
+            "",
+        ]
+    lines += [
+        "# Every device (username = device id) writes its own topics and reads nothing.",
+        f"pattern write {PREFIX}/%u/telemetry",
+        f"pattern write {PREFIX}/%u/status",
+        "",
+    ]
     return "\n".join(lines)
 
 

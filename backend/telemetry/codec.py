@@ -1,18 +1,24 @@
 """Telemetry payload codec, contract v1. Pure functions: bytes in, a reading or a reason out."""
+
 from __future__ import annotations
 
 import json
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 MAX_PAYLOAD_BYTES = 2048
 # Device alarms; where FIWARE's WasteContainer has a status for one, it is given here.
 ALARMS = {
-    "fire": "burning", "tilt": "dropped", "lid_open": "lidOpen", "moved": "moved",
-    "vandalized": "vandalized", "low_battery": None, "sensor_fault": None,
+    "fire": "burning",
+    "tilt": "dropped",
+    "lid_open": "lidOpen",
+    "moved": "moved",
+    "vandalized": "vandalized",
+    "low_battery": None,
+    "sensor_fault": None,
 }
-EARLIEST = datetime(2020, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)
 CLOCK_SKEW = timedelta(minutes=10)
 
 
@@ -62,7 +68,7 @@ def _timestamp(raw, now: datetime) -> datetime:
         if not math.isfinite(raw):
             raise PayloadError("ts must be finite")
         try:
-            ts = datetime.fromtimestamp(raw, tz=timezone.utc)
+            ts = datetime.fromtimestamp(raw, tz=UTC)
         except (OverflowError, OSError, ValueError):
             raise PayloadError(f"ts out of range: {raw}") from None
     elif isinstance(raw, str):
@@ -72,7 +78,7 @@ def _timestamp(raw, now: datetime) -> datetime:
             raise PayloadError(f"ts is not RFC 3339: {raw[:40]!r}") from None
         if ts.tzinfo is None:
             raise PayloadError("ts needs a UTC offset (RFC 3339)")
-        ts = ts.astimezone(timezone.utc)
+        ts = ts.astimezone(UTC)
     else:
         raise PayloadError(f"ts must be RFC 3339 text or epoch seconds, got {type(raw).__name__}")
     if ts < EARLIEST or ts > now + CLOCK_SKEW:
@@ -82,7 +88,7 @@ def _timestamp(raw, now: datetime) -> datetime:
 
 
 def decode(payload: bytes, calibration: Calibration, now: datetime | None = None) -> DecodedReading:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if len(payload) > MAX_PAYLOAD_BYTES:
         raise PayloadError(f"payload of {len(payload)} bytes exceeds {MAX_PAYLOAD_BYTES}")
     try:
@@ -108,10 +114,13 @@ def decode(payload: bytes, calibration: Calibration, now: datetime | None = None
     if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq < 2**63):
         raise PayloadError("seq must be a non-negative integer")
     return DecodedReading(
-        measured_at=measured_at, fill_pct=round(fill, 2),
+        measured_at=measured_at,
+        fill_pct=round(fill, 2),
         distance_mm=int(distance) if distance is not None else None,
-        battery_pct=_number(data, "battery_pct", 0, 100), temp_c=_number(data, "temp_c", -60, 150),
-        alarms=tuple(sorted(set(alarms))), seq=seq,
+        battery_pct=_number(data, "battery_pct", 0, 100),
+        temp_c=_number(data, "temp_c", -60, 150),
+        alarms=tuple(sorted(set(alarms))),
+        seq=seq,
     )
 
 

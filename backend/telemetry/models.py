@@ -3,6 +3,7 @@
 The readings table is the big one: its primary key (bin_id, measured_at) both makes a
 redelivered reading a no-op and serves "this bin's last 30 days" as one index range scan.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,11 +1,12 @@
 """Schemas of telemetry: bin state and forecast, readings, alerts."""
+
 from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from backend.telemetry.models import ALERT_KINDS
 from backend.core.schemas import Id, StrictSchema
 from backend.network.schemas import BinSchema
+from backend.telemetry.models import ALERT_KINDS
 
 
 class BinStateSchema(StrictSchema):

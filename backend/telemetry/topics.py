@@ -1,4 +1,5 @@
 """Topic contract v1 (docs/telemetry.md)."""
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ Kilometres come from the same distance provider the planner uses. A truck whose 
 load would exceed a capacity goes back to unload first (a driver would), and those
 extra kilometres count too. Legs driven with nothing on board are empty kilometres.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

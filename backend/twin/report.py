@@ -1,4 +1,5 @@
 """The twin's report: Markdown, HTML, PNG plots and a JSON file of every figure."""
+
 from __future__ import annotations
 
 import html
@@ -18,7 +19,8 @@ HOW_STATIC = (
     "hourly readings through the ingest service, then each morning the plan job behind POST /api/v1/plans "
     "(forecasts, required and optional bins, bookings in their windows). Both policies see the same bins, the same "
     "hourly fill increments (weekday pattern, noise, festival days) and the same bookings; both start after a "
-    "week of warm-up under the fixed round; kilometres come from the planner's own distance provider.")
+    "week of warm-up under the fixed round; kilometres come from the planner's own distance provider."
+)
 
 
 def _plots(figures: dict, out: Path) -> list[str]:
@@ -54,6 +56,7 @@ def _plots(figures: dict, out: Path) -> list[str]:
                     ys = [d[key] for d in daily[p]]
                 ax.plot(days, ys, marker="o", ms=3, label=LABELS[p], color=COLORS[p])
             ax.set_xlabel("day")
+
         return draw
 
     save("daily_km.png", "Kilometres driven per day", "km", lines("km"))
@@ -62,7 +65,9 @@ def _plots(figures: dict, out: Path) -> list[str]:
     def hist(ax):
         for p in ("need", "static"):
             fills = [x for d in daily[p] for x in d["fills_at_emptying"]]
-            ax.hist(fills, bins=range(0, 105, 5), alpha=0.55, label=f"{LABELS[p]} ({len(fills)} visits)", color=COLORS[p])
+            ax.hist(
+                fills, bins=range(0, 105, 5), alpha=0.55, label=f"{LABELS[p]} ({len(fills)} visits)", color=COLORS[p]
+            )
         ax.set_xlabel("fill level when emptied (%)")
 
     save("fill_at_emptying.png", "Fill level at emptying", "visits", hist)
@@ -70,8 +75,13 @@ def _plots(figures: dict, out: Path) -> list[str]:
     def overflow(ax):
         width = 0.4
         for n, p in enumerate(("need", "static")):
-            ax.bar([d + (n - 0.5) * width for d in days], [d["overflow_bin_hours"] for d in daily[p]], width,
-                   label=LABELS[p], color=COLORS[p])
+            ax.bar(
+                [d + (n - 0.5) * width for d in days],
+                [d["overflow_bin_hours"] for d in daily[p]],
+                width,
+                label=LABELS[p],
+                color=COLORS[p],
+            )
         ax.set_xlabel("day")
 
     save("overflows.png", "Overflow (bin-hours at 100%) per day", "bin-hours", overflow)
@@ -80,10 +90,19 @@ def _plots(figures: dict, out: Path) -> list[str]:
 
 def _table(figures: dict) -> list[tuple[str, str, str]]:
     n, s = figures["totals"]["need"], figures["totals"]["static"]
-    keys = [("km", "km"), ("empty_km", "empty km"), ("truck_hours", "truck-hours"), ("tonnes", "tonnes collected"),
-            ("km_per_tonne", "km per tonne"), ("bin_visits", "bin visits"), ("wasted_visits", "wasted visits (< 25% full)"),
-            ("overflow_bin_hours", "overflow bin-hours"), ("bookings_served", "bookings served"),
-            ("bookings_late", "bookings late"), ("bookings_missed", "bookings missed")]
+    keys = [
+        ("km", "km"),
+        ("empty_km", "empty km"),
+        ("truck_hours", "truck-hours"),
+        ("tonnes", "tonnes collected"),
+        ("km_per_tonne", "km per tonne"),
+        ("bin_visits", "bin visits"),
+        ("wasted_visits", "wasted visits (< 25% full)"),
+        ("overflow_bin_hours", "overflow bin-hours"),
+        ("bookings_served", "bookings served"),
+        ("bookings_late", "bookings late"),
+        ("bookings_missed", "bookings missed"),
+    ]
     return [(label, str(n[k]), str(s[k])) for k, label in keys]
 
 
@@ -93,11 +112,15 @@ def write_report(figures: dict, out_dir: str | Path) -> dict[str, Path]:
     (out / "figures.json").write_text(json.dumps(figures, indent=1))
     plots = _plots(figures, out)
     cfg, totals = figures["config"], figures["totals"]
-    head = (f"{figures['bins']} bins, {figures['centers']} sorting centers, {cfg['days']} days from "
-            f"{figures['start']}, seed {cfg['seed']}, solver time limit {cfg['time_limit']} s"
-            f"{' (deterministic)' if cfg['deterministic'] else ''}; festival days: {figures['festival_days'] or 'none'}.")
-    saving = (f"Need-based: {totals.get('km_per_tonne_saving_pct', 'n/a')}% fewer km per tonne, "
-              f"{totals.get('km_saving_pct', 'n/a')}% fewer km than the static schedule.")
+    head = (
+        f"{figures['bins']} bins, {figures['centers']} sorting centers, {cfg['days']} days from "
+        f"{figures['start']}, seed {cfg['seed']}, solver time limit {cfg['time_limit']} s"
+        f"{' (deterministic)' if cfg['deterministic'] else ''}; festival days: {figures['festival_days'] or 'none'}."
+    )
+    saving = (
+        f"Need-based: {totals.get('km_per_tonne_saving_pct', 'n/a')}% fewer km per tonne, "
+        f"{totals.get('km_saving_pct', 'n/a')}% fewer km than the static schedule."
+    )
     rows = _table(figures)
     md = ["# recyclenet digital twin", "", head, "", saving, "", "| figure | need-based | static |", "|---|---|---|"]
     md += [f"| {a} | {b} | {c} |" for a, b, c in rows]
@@ -112,5 +135,6 @@ def write_report(figures: dict, out_dir: str | Path) -> dict[str, Path]:
         "border-bottom:1px solid #ddd}img{max-width:100%}</style></head><body>"
         f"<h1>recyclenet digital twin</h1><p>{html.escape(head)}</p><p><b>{html.escape(saving)}</b></p>"
         f"<table><tr><th>figure</th><th>need-based</th><th>static</th></tr>{body}</table>"
-        f"<h2>How the static schedule was built</h2><p>{html.escape(HOW_STATIC)}</p>{imgs}</body></html>")
+        f"<h2>How the static schedule was built</h2><p>{html.escape(HOW_STATIC)}</p>{imgs}</body></html>"
+    )
     return {"json": out / "figures.json", "markdown": out / "report.md", "html": out / "report.html"}

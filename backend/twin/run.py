@@ -6,6 +6,7 @@ plans every sorting center from the database, and visited bins are recorded as e
 The static policy drives its fixed weekly routes (see static.py). Both start from the
 same state after a week of warm-up under the fixed round.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,21 +21,21 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.bookings import services as booking_service
+from backend.bookings.models import Booking
+from backend.bookings.services import SlotPolicy
 from backend.core import migrate
 from backend.core.db import make_engine
-from backend.network.models import Bin, MaterialCategory, Site, Vehicle
-from backend.bookings.models import Booking
-from backend.planning.models import Plan
-from backend.bookings import services as booking_service
-from backend.telemetry.services import readings as telemetry
-from backend.planning.services.dispatch import create_plan
+from backend.demo.fill import daily_fill
 from backend.demo.seed import seed_demo_city
-from backend.bookings.services import SlotPolicy
+from backend.network.models import Bin, MaterialCategory, Site, Vehicle
+from backend.planning.models import Plan
+from backend.planning.services.dispatch import create_plan
+from backend.telemetry import topics
+from backend.telemetry.services import readings as telemetry
 from backend.twin import static
 from backend.twin.execute import Executed, Visit, drive, schedule
 from backend.twin.world import TwinBin, make_world
-from backend.telemetry import topics
-from backend.demo.fill import daily_fill
 from routing import SolverParams
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -80,32 +81,61 @@ def _params(cfg: TwinConfig) -> SolverParams:
 
 def _registry(s: Session, cfg: TwinConfig):
     rng = random.Random(cfg.seed)
-    rows = s.execute(select(Bin, Site, MaterialCategory).join(Site, Bin.site_id == Site.id)
-                     .join(MaterialCategory, Bin.category_id == MaterialCategory.id)
-                     .where(Bin.active.is_(True)).order_by(Bin.id)).all()
-    bins = [TwinBin(b.id, site.sorting_center_id, site.lat, site.lon, cat.code, cat.density_kg_m3, b.capacity_l,
-                    b.fill_threshold_pct, daily_fill(cat.code) * rng.uniform(0.5, 1.6))
-            for b, site, cat in rows]
+    rows = s.execute(
+        select(Bin, Site, MaterialCategory)
+        .join(Site, Bin.site_id == Site.id)
+        .join(MaterialCategory, Bin.category_id == MaterialCategory.id)
+        .where(Bin.active.is_(True))
+        .order_by(Bin.id)
+    ).all()
+    bins = [
+        TwinBin(
+            b.id,
+            site.sorting_center_id,
+            site.lat,
+            site.lon,
+            cat.code,
+            cat.density_kg_m3,
+            b.capacity_l,
+            b.fill_threshold_pct,
+            daily_fill(cat.code) * rng.uniform(0.5, 1.6),
+        )
+        for b, site, cat in rows
+    ]
     centers = {}
     for c in s.scalars(select(Site).where(Site.tier == "sorting_center", Site.active.is_(True)).order_by(Site.id)):
-        vehicles = [{"plate": v.plate, "capacity_kg": v.capacity_kg, "capacity_m3": v.capacity_m3,
-                     "shift": (v.shift_start.hour * 3600 + v.shift_start.minute * 60,
-                               v.shift_end.hour * 3600 + v.shift_end.minute * 60),
-                     "categories": [k.code for k in v.categories] or None, "hazardous": v.hazardous_licence,
-                     "cost_per_km": v.cost_per_km, "fixed_cost": v.fixed_cost}
-                    for v in s.scalars(select(Vehicle).where(Vehicle.home_center_id == c.id, Vehicle.active.is_(True))
-                                       .order_by(Vehicle.id))]
+        vehicles = [
+            {
+                "plate": v.plate,
+                "capacity_kg": v.capacity_kg,
+                "capacity_m3": v.capacity_m3,
+                "shift": (
+                    v.shift_start.hour * 3600 + v.shift_start.minute * 60,
+                    v.shift_end.hour * 3600 + v.shift_end.minute * 60,
+                ),
+                "categories": [k.code for k in v.categories] or None,
+                "hazardous": v.hazardous_licence,
+                "cost_per_km": v.cost_per_km,
+                "fixed_cost": v.fixed_cost,
+            }
+            for v in s.scalars(
+                select(Vehicle).where(Vehicle.home_center_id == c.id, Vehicle.active.is_(True)).order_by(Vehicle.id)
+            )
+        ]
         if vehicles:
             centers[c.id] = {"id": c.id, "name": c.name, "lat": c.lat, "lon": c.lon, "vehicles": vehicles}
-    points = [(p.sorting_center_id, p.lat, p.lon) for p in s.scalars(
-        select(Site).where(Site.tier == "collection_point", Site.active.is_(True)).order_by(Site.id))
-        if p.sorting_center_id in centers]
+    points = [
+        (p.sorting_center_id, p.lat, p.lon)
+        for p in s.scalars(select(Site).where(Site.tier == "collection_point", Site.active.is_(True)).order_by(Site.id))
+        if p.sorting_center_id in centers
+    ]
     return bins, centers, points
 
 
 def _copy_registry(source_url: str, s: Session) -> None:
     """Load a city's network (sites, bins, vehicles) from another database into the scratch one."""
-    from backend.network.services import assets, sites as network
+    from backend.network.services import assets
+    from backend.network.services import sites as network
 
     src = Session(make_engine(source_url))
     ids = {}
@@ -113,23 +143,46 @@ def _copy_registry(source_url: str, s: Session) -> None:
     src_sites = src.scalars(select(Site).order_by(Site.id)).all()
     for tier in ("distribution_market", "sorting_center", "collection_point"):
         for site in (x for x in src_sites if x.tier == tier and x.active):
-            data = {"tier": tier, "name": site.name, "district": site.district, "lat": site.lat, "lon": site.lon,
-                    "category_ids": [cats[c.code] for c in site.categories]}
+            data = {
+                "tier": tier,
+                "name": site.name,
+                "district": site.district,
+                "lat": site.lat,
+                "lon": site.lon,
+                "category_ids": [cats[c.code] for c in site.categories],
+            }
             if tier == "collection_point":
                 data["sorting_center_id"] = ids[site.sorting_center_id]
             ids[site.id] = network.create_site(s, data).id
     for b in src.scalars(select(Bin).where(Bin.active.is_(True))):
         if b.site_id in ids:
-            assets.create_bin(s, {"site_id": ids[b.site_id], "category_id": cats[b.category.code],
-                                  "capacity_l": b.capacity_l, "device_id": b.device_id,
-                                  "fill_threshold_pct": b.fill_threshold_pct})
+            assets.create_bin(
+                s,
+                {
+                    "site_id": ids[b.site_id],
+                    "category_id": cats[b.category.code],
+                    "capacity_l": b.capacity_l,
+                    "device_id": b.device_id,
+                    "fill_threshold_pct": b.fill_threshold_pct,
+                },
+            )
     for v in src.scalars(select(Vehicle).where(Vehicle.active.is_(True))):
         if v.home_center_id in ids:
-            assets.create_vehicle(s, {"plate": v.plate, "home_center_id": ids[v.home_center_id],
-                                      "capacity_kg": v.capacity_kg, "capacity_m3": v.capacity_m3,
-                                      "hazardous_licence": v.hazardous_licence, "shift_start": v.shift_start,
-                                      "shift_end": v.shift_end, "cost_per_km": v.cost_per_km,
-                                      "fixed_cost": v.fixed_cost, "category_ids": [cats[c.code] for c in v.categories]})
+            assets.create_vehicle(
+                s,
+                {
+                    "plate": v.plate,
+                    "home_center_id": ids[v.home_center_id],
+                    "capacity_kg": v.capacity_kg,
+                    "capacity_m3": v.capacity_m3,
+                    "hazardous_licence": v.hazardous_licence,
+                    "shift_start": v.shift_start,
+                    "shift_end": v.shift_end,
+                    "cost_per_km": v.cost_per_km,
+                    "fixed_cost": v.fixed_cost,
+                    "category_ids": [cats[c.code] for c in v.categories],
+                },
+            )
     src.close()
 
 
@@ -155,17 +208,32 @@ class Twin:
         self.noise = random.Random(cfg.seed + 2)
         self.schedule = static.weekly_schedule(self.bins)
         self.resident = self._resident()
-        self.policy = SlotPolicy.from_config({"TIMEZONE": str(TZ), "SLOT_WINDOWS": [f"{a:02d}:00-{b:02d}:00" for a, b in WINDOWS],
-                                              "SLOT_CAPACITY": 50, "BOOKING_DAYS_AHEAD": 14, "BOOKING_CUTOFF_HOURS": 1,
-                                              "SERVICE_RADIUS_KM": 5.0})
+        self.policy = SlotPolicy.from_config(
+            {
+                "TIMEZONE": str(TZ),
+                "SLOT_WINDOWS": [f"{a:02d}:00-{b:02d}:00" for a, b in WINDOWS],
+                "SLOT_CAPACITY": 50,
+                "BOOKING_DAYS_AHEAD": 14,
+                "BOOKING_CUTOFF_HOURS": 1,
+                "SERVICE_RADIUS_KM": 5.0,
+            }
+        )
         self.directory = telemetry.DeviceDirectory()
         self.devices = dict(self.s.execute(select(Bin.id, Bin.device_id)).all())
 
     def _resident(self):
         from backend.accounts.services import create_user
 
-        return create_user(self.s, {"username": "twin-resident", "password": "twin-resident-pw",
-                                    "role": "resident", "lat": 30.3, "lon": 120.15})
+        return create_user(
+            self.s,
+            {
+                "username": "twin-resident",
+                "password": "twin-resident-pw",
+                "role": "resident",
+                "lat": 30.3,
+                "lon": 120.15,
+            },
+        )
 
     # -- the clock ---------------------------------------------------------------------------
     def at(self, day: int, hour: float) -> datetime:
@@ -186,10 +254,17 @@ class Twin:
             start = datetime.combine(START + timedelta(days=day + 1), time(WINDOWS[bk.window][0]), TZ)
             try:
                 made = booking_service.create_booking(
-                    self.s, self.policy, self.resident,
-                    {"lat": bk.lat, "lon": bk.lon, "window_start": start,
-                     "items": [{"category": c, "quantity": q} for c, q in bk.items]},
-                    now=self.at(day, bk.arrival_hour))
+                    self.s,
+                    self.policy,
+                    self.resident,
+                    {
+                        "lat": bk.lat,
+                        "lon": bk.lon,
+                        "window_start": start,
+                        "items": [{"category": c, "quantity": q} for c, q in bk.items],
+                    },
+                    now=self.at(day, bk.arrival_hour),
+                )
                 self.s.commit()
                 bk.db_id, bk.center_id = made.id, made.center_id
             except Exception:  # a full window: the resident books elsewhere; both policies skip it
@@ -202,21 +277,41 @@ class Twin:
         routes = []
         key_of = {bk.db_id: bk.key for bk in self.world.bookings if bk.db_id}
         for center_id, center in self.centers.items():
-            plan = create_plan(self.s, center_id, START + timedelta(days=day),
-                               {"time_limit": self.cfg.time_limit, "horizon_hours": 24, "optional_margin_pct": 20}, None)
-            run_plan({"DATABASE_URL": self.url, "TIMEZONE": str(TZ), "PLAN_WORKERS": 1}, plan.id,
-                     with_baseline=False, now=self.at(day, 6), params=_params(self.cfg))
+            plan = create_plan(
+                self.s,
+                center_id,
+                START + timedelta(days=day),
+                {"time_limit": self.cfg.time_limit, "horizon_hours": 24, "optional_margin_pct": 20},
+                None,
+            )
+            run_plan(
+                {"DATABASE_URL": self.url, "TIMEZONE": str(TZ), "PLAN_WORKERS": 1},
+                plan.id,
+                with_baseline=False,
+                now=self.at(day, 6),
+                params=_params(self.cfg),
+            )
             self.s.expire_all()
             plan = self.s.get(Plan, plan.id)
             if plan.status != "done":
                 raise RuntimeError(f"twin: plan {plan.id} {plan.status}: {plan.error}")
             for r in plan.routes:
                 vehicle = self.s.get(Vehicle, r.vehicle_id)
-                visits = [Visit("bin", st.bin_id, (st.lat, st.lon)) if st.kind == "bin" else
-                          Visit("booking", key_of[st.booking_id], (st.lat, st.lon))
-                          for st in r.stops if st.kind != "unload"]
-                routes.append((Executed(vehicle.plate, (center["lat"], center["lon"]), visits),
-                               vehicle.capacity_kg, vehicle.capacity_m3, vehicle.shift_start.hour * 3600))
+                visits = [
+                    Visit("bin", st.bin_id, (st.lat, st.lon))
+                    if st.kind == "bin"
+                    else Visit("booking", key_of[st.booking_id], (st.lat, st.lon))
+                    for st in r.stops
+                    if st.kind != "unload"
+                ]
+                routes.append(
+                    (
+                        Executed(vehicle.plate, (center["lat"], center["lon"]), visits),
+                        vehicle.capacity_kg,
+                        vehicle.capacity_m3,
+                        vehicle.shift_start.hour * 3600,
+                    )
+                )
         return routes
 
     def _static_routes(self, day: int, fixed) -> list:
@@ -226,21 +321,42 @@ class Twin:
             vehicles = {v["plate"]: v for v in center["vehicles"]}
             for plate, bin_ids in fixed.get((center_id, weekday), []):
                 v = vehicles[plate]
-                visits = [Visit("bin", b, (self.bins[self.by_id[b]].lat, self.bins[self.by_id[b]].lon)) for b in bin_ids]
-                routes.append((Executed(plate, (center["lat"], center["lon"]), visits), v["capacity_kg"],
-                               v["capacity_m3"], v["shift"][0]))
-            todays = sorted((b for b in self.world.bookings if b.day == day and b.db_id and b.center_id == center_id),
-                            key=lambda b: b.key)  # in order of arrival
+                visits = [
+                    Visit("bin", b, (self.bins[self.by_id[b]].lat, self.bins[self.by_id[b]].lon)) for b in bin_ids
+                ]
+                routes.append(
+                    (
+                        Executed(plate, (center["lat"], center["lon"]), visits),
+                        v["capacity_kg"],
+                        v["capacity_m3"],
+                        v["shift"][0],
+                    )
+                )
+            todays = sorted(
+                (b for b in self.world.bookings if b.day == day and b.db_id and b.center_id == center_id),
+                key=lambda b: b.key,
+            )  # in order of arrival
             if todays:
-                v = next(v for v in center["vehicles"] if v["categories"] is None or "paper.cardboard" in v["categories"])
+                v = next(
+                    v for v in center["vehicles"] if v["categories"] is None or "paper.cardboard" in v["categories"]
+                )
                 visits = [Visit("booking", b.key, (b.lat, b.lon)) for b in todays]
-                routes.append((Executed(v["plate"] + " (bookings)", (center["lat"], center["lon"]), visits),
-                               v["capacity_kg"], v["capacity_m3"], v["shift"][0]))
+                routes.append(
+                    (
+                        Executed(v["plate"] + " (bookings)", (center["lat"], center["lon"]), visits),
+                        v["capacity_kg"],
+                        v["capacity_m3"],
+                        v["shift"][0],
+                    )
+                )
         return routes
 
     def simulate_day(self, day: int, fixed, measured: bool) -> dict[str, DayFigures]:
-        windows = {bk.key: (WINDOWS[bk.window][0] * 3600, WINDOWS[bk.window][1] * 3600)
-                   for bk in self.world.bookings if bk.day == day}
+        windows = {
+            bk.key: (WINDOWS[bk.window][0] * 3600, WINDOWS[bk.window][1] * 3600)
+            for bk in self.world.bookings
+            if bk.day == day
+        }
         bookings = {bk.key: bk for bk in self.world.bookings if bk.day == day}
         figures = {"need": DayFigures(), "static": DayFigures()}
         batch = []
@@ -249,8 +365,10 @@ class Twin:
             self._advance("static", day, h, [], figures["static"])
             batch += self._readings(day, h)
         telemetry.ingest_batch(self.s, batch, self.directory, now=self.at(day, 6))
-        plans = {"need": self._need_routes(day) if measured else self._static_routes(day, fixed),
-                 "static": self._static_routes(day, fixed)}
+        plans = {
+            "need": self._need_routes(day) if measured else self._static_routes(day, fixed),
+            "static": self._static_routes(day, fixed),
+        }
         for policy, routes in plans.items():
             for route, _, _, start_s in routes:
                 schedule(route.depot, route.visits, start_s, windows)
@@ -276,8 +394,9 @@ class Twin:
                 f.empty_km += route.empty_km
                 f.truck_hours += route.hours
                 f.tonnes += route.kg / 1000
-                f.routes.append({"vehicle": route.vehicle, "km": route.km, "empty_km": route.empty_km,
-                                 "path": route.path})
+                f.routes.append(
+                    {"vehicle": route.vehicle, "km": route.km, "empty_km": route.empty_km, "path": route.path}
+                )
             served = {v.ref for route, *_ in plans[policy] for v in route.visits if v.kind == "booking"}
             f.bookings_missed = sum(1 for k, bk in bookings.items() if bk.db_id and k not in served)
         if measured:
@@ -356,23 +475,33 @@ def _run(cfg: TwinConfig, workdir: Path, progress) -> dict:
 
 
 def summarize(cfg: TwinConfig, days: list[dict[str, DayFigures]], twin: Twin) -> dict:
-    out = {"config": asdict(cfg), "start": (START + timedelta(days=WARMUP_DAYS)).isoformat(),
-           "bins": len(twin.bins), "centers": len(twin.centers),
-           "festival_days": sorted(d - WARMUP_DAYS for d in twin.world.festival_days if d >= WARMUP_DAYS),
-           "static_visits_per_week": {str(k): sum(1 for v in twin.schedule.values() if len(v) == k) for k in (1, 2, 3, 6)},
-           "daily": {p: [asdict(d[p]) for d in days] for p in ("need", "static")}, "totals": {}}
+    out = {
+        "config": asdict(cfg),
+        "start": (START + timedelta(days=WARMUP_DAYS)).isoformat(),
+        "bins": len(twin.bins),
+        "centers": len(twin.centers),
+        "festival_days": sorted(d - WARMUP_DAYS for d in twin.world.festival_days if d >= WARMUP_DAYS),
+        "static_visits_per_week": {str(k): sum(1 for v in twin.schedule.values() if len(v) == k) for k in (1, 2, 3, 6)},
+        "daily": {p: [asdict(d[p]) for d in days] for p in ("need", "static")},
+        "totals": {},
+    }
     for p in ("need", "static"):
         ds = [d[p] for d in days]
         km, tonnes = sum(d.km for d in ds), sum(d.tonnes for d in ds)
         visits = sum(d.bin_visits for d in ds)
         out["totals"][p] = {
-            "km": round(km, 1), "empty_km": round(sum(d.empty_km for d in ds), 1),
-            "truck_hours": round(sum(d.truck_hours for d in ds), 1), "tonnes": round(tonnes, 2),
-            "km_per_tonne": round(km / tonnes, 3) if tonnes else None, "bin_visits": visits,
+            "km": round(km, 1),
+            "empty_km": round(sum(d.empty_km for d in ds), 1),
+            "truck_hours": round(sum(d.truck_hours for d in ds), 1),
+            "tonnes": round(tonnes, 2),
+            "km_per_tonne": round(km / tonnes, 3) if tonnes else None,
+            "bin_visits": visits,
             "wasted_visits": sum(d.wasted_visits for d in ds),
             "overflow_bin_hours": sum(d.overflow_bin_hours for d in ds),
-            "bookings_served": sum(d.bookings_served for d in ds), "bookings_late": sum(d.bookings_late for d in ds),
-            "bookings_missed": sum(d.bookings_missed for d in ds)}
+            "bookings_served": sum(d.bookings_served for d in ds),
+            "bookings_late": sum(d.bookings_late for d in ds),
+            "bookings_missed": sum(d.bookings_missed for d in ds),
+        }
     n, s = out["totals"]["need"], out["totals"]["static"]
     if n["km_per_tonne"] and s["km_per_tonne"]:
         out["totals"]["km_per_tonne_saving_pct"] = round(100 * (1 - n["km_per_tonne"] / s["km_per_tonne"]), 1)

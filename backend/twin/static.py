@@ -7,13 +7,18 @@ and weekday the scheduled bins are routed once by the planner, with their expect
 at average rates, and those routes are driven every week unchanged, whatever the bins
 actually hold. Bookings are served by a separate daily round, in order of arrival.
 """
+
 from __future__ import annotations
 
 from routing import Model, SolverParams, solve
 
 # visits per week -> weekday sets (Monday = 0) and the longest gap in days between visits
-PATTERNS = {1: [(0,), (1,), (2,), (3,), (4,), (5,)], 2: [(0, 3), (1, 4), (2, 5)], 3: [(0, 2, 4), (1, 3, 5)],
-            6: [(0, 1, 2, 3, 4, 5)]}
+PATTERNS = {
+    1: [(0,), (1,), (2,), (3,), (4,), (5,)],
+    2: [(0, 3), (1, 4), (2, 5)],
+    3: [(0, 2, 4), (1, 3, 5)],
+    6: [(0, 1, 2, 3, 4, 5)],
+}
 MAX_GAP = {1: 7, 2: 4, 3: 3, 6: 2}
 SAFE_FILL = 95.0  # fill the schedule may reach at average rates before the next visit
 
@@ -39,14 +44,31 @@ def plan_weekday(center, vehicles, bins, days_between: dict[int, float], params:
     m = Model()
     depot = m.add_depot(center["name"], (center["lat"], center["lon"]), unload_time=600)
     for v in vehicles:
-        m.add_vehicle(v["plate"], depot, capacity_kg=v["capacity_kg"], capacity_m3=v["capacity_m3"],
-                      shift=v["shift"], categories=v["categories"], hazardous_licence=v["hazardous"],
-                      cost_per_km=v["cost_per_km"] or 1.0, fixed_cost=v["fixed_cost"], max_trips=3, ref=v["plate"])
+        m.add_vehicle(
+            v["plate"],
+            depot,
+            capacity_kg=v["capacity_kg"],
+            capacity_m3=v["capacity_m3"],
+            shift=v["shift"],
+            categories=v["categories"],
+            hazardous_licence=v["hazardous"],
+            cost_per_km=v["cost_per_km"] or 1.0,
+            fixed_cost=v["fixed_cost"],
+            max_trips=3,
+            ref=v["plate"],
+        )
     for b in bins:
         fill = min(100.0, b.daily_rate * days_between[b.id])
-        m.add_stop(str(b.id), (b.lat, b.lon), kg=b.kg_at(fill), m3=b.m3_at(fill),
-                   service_time=120 + int(b.capacity_l / 1000 * 60), categories=[b.code], ref=b.id,
-                   hazardous=b.code.startswith("hazardous") or b.code.startswith("batteries"))
+        m.add_stop(
+            str(b.id),
+            (b.lat, b.lon),
+            kg=b.kg_at(fill),
+            m3=b.m3_at(fill),
+            service_time=120 + int(b.capacity_l / 1000 * 60),
+            categories=[b.code],
+            ref=b.id,
+            hazardous=b.code.startswith("hazardous") or b.code.startswith("batteries"),
+        )
     if not m.stops:
         return []
     result = solve(m, params)

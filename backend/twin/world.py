@@ -1,5 +1,6 @@
 """The simulated truth: how full every bin really is, hour by hour, and which bookings
 residents make. Both policies see exactly the same increments and bookings (same seed)."""
+
 from __future__ import annotations
 
 import math
@@ -11,8 +12,34 @@ import numpy as np
 from backend.demo.fill import WEEKDAY_FACTOR
 
 FESTIVAL_SURGE = 2.2  # a festival day fills bins this much faster
-HOURLY_SHAPE = np.array([0.3, 0.2, 0.2, 0.2, 0.3, 0.6, 1.0, 1.3, 1.4, 1.3, 1.2, 1.2,
-                         1.3, 1.2, 1.1, 1.1, 1.2, 1.4, 1.6, 1.6, 1.4, 1.1, 0.8, 0.5])
+HOURLY_SHAPE = np.array(
+    [
+        0.3,
+        0.2,
+        0.2,
+        0.2,
+        0.3,
+        0.6,
+        1.0,
+        1.3,
+        1.4,
+        1.3,
+        1.2,
+        1.2,
+        1.3,
+        1.2,
+        1.1,
+        1.1,
+        1.2,
+        1.4,
+        1.6,
+        1.6,
+        1.4,
+        1.1,
+        0.8,
+        0.5,
+    ]
+)
 HOURLY_SHAPE = HOURLY_SHAPE / HOURLY_SHAPE.mean()
 
 
@@ -57,8 +84,15 @@ class World:
     bookings: list[TwinBooking] = field(default_factory=list)
 
 
-def make_world(bins: list[TwinBin], days: int, seed: int, start_weekday: int, bookings_per_day: float,
-               points: list[tuple[int, float, float]], rate_scale: float = 1.0) -> World:
+def make_world(
+    bins: list[TwinBin],
+    days: int,
+    seed: int,
+    start_weekday: int,
+    bookings_per_day: float,
+    points: list[tuple[int, float, float]],
+    rate_scale: float = 1.0,
+) -> World:
     """Fill increments for every bin and hour, and the bookings of every day."""
     rng = np.random.default_rng(seed)
     festival = {d for d in range(days) if rng.random() < 1 / 14}
@@ -82,8 +116,9 @@ def make_world(bins: list[TwinBin], days: int, seed: int, start_weekday: int, bo
             else:
                 qty = round(py.uniform(5, 40), 1)
                 items, kg = [(py.choice(["paper.cardboard", "plastics.pet", "textiles", "metals"]), qty)], qty
-            bookings.append(TwinBooking(len(bookings), d, center_id, lat, lon, py.randrange(4), items, kg,
-                                        py.randrange(8, 20)))
+            bookings.append(
+                TwinBooking(len(bookings), d, center_id, lat, lon, py.randrange(4), items, kg, py.randrange(8, 20))
+            )
     return World(bins, inc, festival, bookings)
 
 

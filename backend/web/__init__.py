@@ -1,6 +1,7 @@
 """The console (pages for dispatchers, operators and residents), Swagger UI's assets and
 the twin report. Pages are shells: their data comes from the API with the signed-in
 user's token, so they enforce exactly the API's permissions."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,15 @@ def console(page: str):
         return redirect("/console/login")
     lang = current_language()
     t = table(lang)
-    resp = make_response(render_template(f"{page}.html", t=t, lang=lang, i18n=json.dumps(t, ensure_ascii=False),
-                                         tile_url=current_app.config.get("MAP_TILE_URL", "")))
+    resp = make_response(
+        render_template(
+            f"{page}.html",
+            t=t,
+            lang=lang,
+            i18n=json.dumps(t, ensure_ascii=False),
+            tile_url=current_app.config.get("MAP_TILE_URL", ""),
+        )
+    )
     resp.set_cookie("lang", lang, samesite="Lax")
     return resp
 

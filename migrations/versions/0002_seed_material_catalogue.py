@@ -8,7 +8,8 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-23
 """
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -67,20 +68,26 @@ categories = sa.table(
 
 def upgrade() -> None:
     conn = op.get_bind()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     ids: dict[str, int] = {}
     for code, parent, zh, en, unit, density, piece_kg, hazardous in CATALOGUE:
         conn.execute(
             categories.insert().values(
-                code=code, name_zh=zh, name_en=en, unit=unit, density_kg_m3=density,
-                piece_kg=piece_kg, hazardous=hazardous,
+                code=code,
+                name_zh=zh,
+                name_en=en,
+                unit=unit,
+                density_kg_m3=density,
+                piece_kg=piece_kg,
+                hazardous=hazardous,
                 parent_id=ids[parent] if parent else None,
-                active=True, version=1, created_at=now, updated_at=now,
+                active=True,
+                version=1,
+                created_at=now,
+                updated_at=now,
             )
         )
-        ids[code] = conn.execute(
-            sa.select(categories.c.id).where(categories.c.code == code)
-        ).scalar_one()
+        ids[code] = conn.execute(sa.select(categories.c.id).where(categories.c.code == code)).scalar_one()
 
 
 def downgrade() -> None:

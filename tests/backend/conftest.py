@@ -1,4 +1,5 @@
 """A small registry and one signed-in user per role, built through the services."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,7 +8,8 @@ from datetime import time
 import pytest
 
 from backend.accounts import services as accounts
-from backend.network.services import assets, catalog, sites as network
+from backend.network.services import assets, catalog
+from backend.network.services import sites as network
 
 PASSWORD = "correct horse battery"
 
@@ -29,20 +31,50 @@ def build_world(client, session) -> World:
     w = World(client)
     paper = catalog.by_code(session, "paper.mixed")
     hazardous = catalog.by_code(session, "hazardous")
-    market = network.create_site(session, {"tier": "distribution_market", "name": "Market", "lat": 30.40, "lon": 120.29})
-    center_a = network.create_site(session, {"tier": "sorting_center", "name": "Center A", "lat": 30.34,
-                                             "lon": 120.12, "market_ids": [market.id]})
+    market = network.create_site(
+        session, {"tier": "distribution_market", "name": "Market", "lat": 30.40, "lon": 120.29}
+    )
+    center_a = network.create_site(
+        session, {"tier": "sorting_center", "name": "Center A", "lat": 30.34, "lon": 120.12, "market_ids": [market.id]}
+    )
     center_b = network.create_site(session, {"tier": "sorting_center", "name": "Center B", "lat": 30.19, "lon": 120.23})
-    point = network.create_site(session, {"tier": "collection_point", "name": "Point 1", "district": "Gongshu",
-                                          "lat": 30.32, "lon": 120.14, "sorting_center_id": center_a.id,
-                                          "category_ids": [paper.id]})
-    b = assets.create_bin(session, {"site_id": point.id, "category_id": paper.id, "capacity_l": 660,
-                                    "device_id": "T-BIN-1"})
-    v = assets.create_vehicle(session, {"plate": "ZJ-A-1", "home_center_id": center_a.id, "capacity_kg": 4000,
-                                        "capacity_m3": 16, "shift_start": time(7), "shift_end": time(17),
-                                        "category_ids": [paper.id]})
-    w.ids.update(market=market.id, center_a=center_a.id, center_b=center_b.id, point=point.id, bin=b.id,
-                 vehicle=v.id, paper=paper.id, hazardous=hazardous.id)
+    point = network.create_site(
+        session,
+        {
+            "tier": "collection_point",
+            "name": "Point 1",
+            "district": "Gongshu",
+            "lat": 30.32,
+            "lon": 120.14,
+            "sorting_center_id": center_a.id,
+            "category_ids": [paper.id],
+        },
+    )
+    b = assets.create_bin(
+        session, {"site_id": point.id, "category_id": paper.id, "capacity_l": 660, "device_id": "T-BIN-1"}
+    )
+    v = assets.create_vehicle(
+        session,
+        {
+            "plate": "ZJ-A-1",
+            "home_center_id": center_a.id,
+            "capacity_kg": 4000,
+            "capacity_m3": 16,
+            "shift_start": time(7),
+            "shift_end": time(17),
+            "category_ids": [paper.id],
+        },
+    )
+    w.ids.update(
+        market=market.id,
+        center_a=center_a.id,
+        center_b=center_b.id,
+        point=point.id,
+        bin=b.id,
+        vehicle=v.id,
+        paper=paper.id,
+        hazardous=hazardous.id,
+    )
     people = {
         "admin": {"role": "admin"},
         "dispatcher": {"role": "dispatcher"},

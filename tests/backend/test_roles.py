@@ -1,5 +1,6 @@
 """Role x endpoint matrix: every endpoint answers 401 without a token, 403 to the wrong role,
 2xx to the right ones."""
+
 from __future__ import annotations
 
 import itertools
@@ -13,18 +14,33 @@ _unique = itertools.count(1)
 
 
 def site_body(w):
-    return {"tier": "collection_point", "name": "New point", "lat": 30.3, "lon": 120.1,
-            "sorting_center_id": w.ids["center_a"]}
+    return {
+        "tier": "collection_point",
+        "name": "New point",
+        "lat": 30.3,
+        "lon": 120.1,
+        "sorting_center_id": w.ids["center_a"],
+    }
 
 
 def bin_body(w):
-    return {"site_id": w.ids["point"], "category_id": w.ids["paper"], "capacity_l": 240,
-            "device_id": f"M-{next(_unique)}"}
+    return {
+        "site_id": w.ids["point"],
+        "category_id": w.ids["paper"],
+        "capacity_l": 240,
+        "device_id": f"M-{next(_unique)}",
+    }
 
 
 def vehicle_body(w):
-    return {"plate": f"P-{next(_unique)}", "home_center_id": w.ids["center_a"], "capacity_kg": 3000,
-            "capacity_m3": 12, "shift_start": "07:00:00", "shift_end": "16:00:00"}
+    return {
+        "plate": f"P-{next(_unique)}",
+        "home_center_id": w.ids["center_a"],
+        "capacity_kg": 3000,
+        "capacity_m3": 12,
+        "shift_start": "07:00:00",
+        "shift_end": "16:00:00",
+    }
 
 
 def category_body(w):

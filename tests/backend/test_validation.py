@@ -1,5 +1,6 @@
 """Bad input on every write endpoint: 422 (or 409 for a taken name) with field messages,
 and nothing written."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,36 +20,155 @@ BAD = [
     ("POST", "/api/v1/sites", {"tier": "moon_base", "name": "X", "lat": 1, "lon": 1}, "tier", 422),
     ("POST", "/api/v1/sites", {"tier": "sorting_center", "name": "X", "lat": 91, "lon": 1}, "lat", 422),
     ("POST", "/api/v1/sites", {"tier": "sorting_center", "name": "X", "lat": 30, "lon": -181}, "lon", 422),
-    ("POST", "/api/v1/sites", {"tier": "collection_point", "name": "X", "lat": 30, "lon": 120}, "sorting_center_id", 422),
-    ("POST", "/api/v1/sites", {"tier": "collection_point", "name": "X", "lat": 30, "lon": 120,
-                               "sorting_center_id": "{market}"}, "sorting_center_id", 422),
-    ("POST", "/api/v1/sites", {"tier": "sorting_center", "name": "X", "lat": 30, "lon": 120,
-                               "market_ids": ["{center_b}"]}, "market_ids", 422),
-    ("POST", "/api/v1/sites", {"tier": "sorting_center", "name": "X", "lat": 30, "lon": 120,
-                               "category_ids": [99999]}, "category_ids", 422),
-    ("POST", "/api/v1/sites", {"tier": "sorting_center", "name": "X", "lat": 30, "lon": 120, "colour": "red"}, "colour", 422),
-    ("POST", "/api/v1/bins", {"site_id": "{center_a}", "category_id": "{paper}", "capacity_l": 240,
-                              "device_id": "NEW-1"}, "site_id", 422),
-    ("POST", "/api/v1/bins", {"site_id": "{point}", "category_id": "{paper}", "capacity_l": -5,
-                              "device_id": "NEW-1"}, "capacity_l", 422),
-    ("POST", "/api/v1/bins", {"site_id": "{point}", "category_id": "{paper}", "capacity_l": 240,
-                              "device_id": "NEW-1", "empty_distance_mm": 100, "full_distance_mm": 500},
-     "full_distance_mm", 422),
-    ("POST", "/api/v1/bins", {"site_id": "{point}", "category_id": "{paper}", "capacity_l": 240,
-                              "device_id": "T-BIN-1"}, "device_id", 409),
-    ("POST", "/api/v1/vehicles", {"plate": "Z1", "home_center_id": "{center_a}", "capacity_kg": 1000,
-                                  "capacity_m3": 5, "shift_start": "07:00", "shift_end": "06:00"}, "shift_end", 422),
-    ("POST", "/api/v1/vehicles", {"plate": "Z1", "home_center_id": "{center_a}", "capacity_kg": 1000,
-                                  "capacity_m3": 5, "shift_start": "07:00", "shift_end": "16:00",
-                                  "category_ids": ["{hazardous}"]}, "category_ids", 422),
-    ("POST", "/api/v1/vehicles", {"plate": "Z1", "home_center_id": "{point}", "capacity_kg": 1000,
-                                  "capacity_m3": 5, "shift_start": "07:00", "shift_end": "16:00"}, "home_center_id", 422),
-    ("POST", "/api/v1/vehicles", {"plate": "ZJ-A-1", "home_center_id": "{center_a}", "capacity_kg": 1000,
-                                  "capacity_m3": 5, "shift_start": "07:00", "shift_end": "16:00"}, "plate", 409),
-    ("POST", "/api/v1/categories", {"code": "Bad Code!", "name_zh": "x", "name_en": "x", "density_kg_m3": 1}, "code", 422),
-    ("POST", "/api/v1/categories", {"code": "ok.code", "name_zh": "x", "name_en": "x", "density_kg_m3": 0}, "density_kg_m3", 422),
+    (
+        "POST",
+        "/api/v1/sites",
+        {"tier": "collection_point", "name": "X", "lat": 30, "lon": 120},
+        "sorting_center_id",
+        422,
+    ),
+    (
+        "POST",
+        "/api/v1/sites",
+        {"tier": "collection_point", "name": "X", "lat": 30, "lon": 120, "sorting_center_id": "{market}"},
+        "sorting_center_id",
+        422,
+    ),
+    (
+        "POST",
+        "/api/v1/sites",
+        {"tier": "sorting_center", "name": "X", "lat": 30, "lon": 120, "market_ids": ["{center_b}"]},
+        "market_ids",
+        422,
+    ),
+    (
+        "POST",
+        "/api/v1/sites",
+        {"tier": "sorting_center", "name": "X", "lat": 30, "lon": 120, "category_ids": [99999]},
+        "category_ids",
+        422,
+    ),
+    (
+        "POST",
+        "/api/v1/sites",
+        {"tier": "sorting_center", "name": "X", "lat": 30, "lon": 120, "colour": "red"},
+        "colour",
+        422,
+    ),
+    (
+        "POST",
+        "/api/v1/bins",
+        {"site_id": "{center_a}", "category_id": "{paper}", "capacity_l": 240, "device_id": "NEW-1"},
+        "site_id",
+        422,
+    ),
+    (
+        "POST",
+        "/api/v1/bins",
+        {"site_id": "{point}", "category_id": "{paper}", "capacity_l": -5, "device_id": "NEW-1"},
+        "capacity_l",
+        422,
+    ),
+    (
+        "POST",
+        "/api/v1/bins",
+        {
+            "site_id": "{point}",
+            "category_id": "{paper}",
+            "capacity_l": 240,
+            "device_id": "NEW-1",
+            "empty_distance_mm": 100,
+            "full_distance_mm": 500,
+        },
+        "full_distance_mm",
+        422,
+    ),
+    (
+        "POST",
+        "/api/v1/bins",
+        {"site_id": "{point}", "category_id": "{paper}", "capacity_l": 240, "device_id": "T-BIN-1"},
+        "device_id",
+        409,
+    ),
+    (
+        "POST",
+        "/api/v1/vehicles",
+        {
+            "plate": "Z1",
+            "home_center_id": "{center_a}",
+            "capacity_kg": 1000,
+            "capacity_m3": 5,
+            "shift_start": "07:00",
+            "shift_end": "06:00",
+        },
+        "shift_end",
+        422,
+    ),
+    (
+        "POST",
+        "/api/v1/vehicles",
+        {
+            "plate": "Z1",
+            "home_center_id": "{center_a}",
+            "capacity_kg": 1000,
+            "capacity_m3": 5,
+            "shift_start": "07:00",
+            "shift_end": "16:00",
+            "category_ids": ["{hazardous}"],
+        },
+        "category_ids",
+        422,
+    ),
+    (
+        "POST",
+        "/api/v1/vehicles",
+        {
+            "plate": "Z1",
+            "home_center_id": "{point}",
+            "capacity_kg": 1000,
+            "capacity_m3": 5,
+            "shift_start": "07:00",
+            "shift_end": "16:00",
+        },
+        "home_center_id",
+        422,
+    ),
+    (
+        "POST",
+        "/api/v1/vehicles",
+        {
+            "plate": "ZJ-A-1",
+            "home_center_id": "{center_a}",
+            "capacity_kg": 1000,
+            "capacity_m3": 5,
+            "shift_start": "07:00",
+            "shift_end": "16:00",
+        },
+        "plate",
+        409,
+    ),
+    (
+        "POST",
+        "/api/v1/categories",
+        {"code": "Bad Code!", "name_zh": "x", "name_en": "x", "density_kg_m3": 1},
+        "code",
+        422,
+    ),
+    (
+        "POST",
+        "/api/v1/categories",
+        {"code": "ok.code", "name_zh": "x", "name_en": "x", "density_kg_m3": 0},
+        "density_kg_m3",
+        422,
+    ),
     ("POST", "/api/v1/categories", {"code": "paper", "name_zh": "x", "name_en": "x", "density_kg_m3": 5}, "code", 409),
-    ("POST", "/api/v1/users", {"username": "op2", "password": "long enough", "role": "operator"}, "sorting_center_id", 422),
+    (
+        "POST",
+        "/api/v1/users",
+        {"username": "op2", "password": "long enough", "role": "operator"},
+        "sorting_center_id",
+        422,
+    ),
     ("POST", "/api/v1/users", {"username": "x", "password": "long enough", "role": "driver"}, "username", 422),
     ("POST", "/api/v1/users", {"username": "newbie", "password": "short", "role": "driver"}, "password", 422),
     ("POST", "/api/v1/users", {"username": "driver", "password": "long enough", "role": "driver"}, "username", 409),
@@ -76,8 +196,7 @@ def _fill(value, ids):
     return value
 
 
-@pytest.mark.parametrize("method,path,body,field,status", BAD,
-                         ids=[f"{m} {p} {f} {s}" for m, p, _, f, s in BAD])
+@pytest.mark.parametrize("method,path,body,field,status", BAD, ids=[f"{m} {p} {f} {s}" for m, p, _, f, s in BAD])
 def test_bad_input_is_rejected_with_field_message_and_writes_nothing(world, app, method, path, body, field, status):
     """The answer names the offending field, and no table changes."""
     url = path.format(**world.ids)
@@ -104,6 +223,7 @@ def test_bad_input_is_rejected_with_field_message_and_writes_nothing(world, app,
 
 def test_malformed_json_body_is_an_error_not_a_crash(world):
     """A body that is not JSON gets a 4xx answer."""
-    resp = world.client.post("/api/v1/sites", data="{not json", content_type="application/json",
-                             headers=world.headers("admin"))
+    resp = world.client.post(
+        "/api/v1/sites", data="{not json", content_type="application/json", headers=world.headers("admin")
+    )
     assert 400 <= resp.status_code < 500

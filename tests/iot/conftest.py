@@ -1,19 +1,20 @@
 """A PostgreSQL database with a few registered bins, for tests with a real broker."""
+
 from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from backend.telemetry.models import DeadLetter, Reading
 from backend.telemetry import topics
+from backend.telemetry.models import DeadLetter, Reading
 from tests.support.mqtt import Publisher, stop_started_workers
 
 DEVICES = [f"SIM-{k:03d}" for k in range(12)]
-BASE = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=2)
+BASE = datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)
 
 
 @pytest.fixture
@@ -21,16 +22,20 @@ def pg_bins(fresh_db_url):
     """A fresh PostgreSQL database with a sorting center, a collection point and 12 bins."""
     from backend.app import create_app
     from backend.core.extensions import db
-    from backend.network.services import assets, catalog, sites as network
+    from backend.network.services import assets, catalog
+    from backend.network.services import sites as network
 
     url = fresh_db_url("postgresql")
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "t", "PASSWORD_TIME_COST": 1, "PASSWORD_MEMORY_COST_KIB": 1024})
+    app = create_app(
+        {"DATABASE_URL": url, "SECRET_KEY": "t", "PASSWORD_TIME_COST": 1, "PASSWORD_MEMORY_COST_KIB": 1024}
+    )
     with app.app_context():
         s = db.session()
         paper = catalog.by_code(s, "paper.mixed")
         center = network.create_site(s, {"tier": "sorting_center", "name": "C", "lat": 30.3, "lon": 120.1})
-        point = network.create_site(s, {"tier": "collection_point", "name": "P", "lat": 30.31, "lon": 120.11,
-                                        "sorting_center_id": center.id})
+        point = network.create_site(
+            s, {"tier": "collection_point", "name": "P", "lat": 30.31, "lon": 120.11, "sorting_center_id": center.id}
+        )
         for device in DEVICES:
             assets.create_bin(s, {"site_id": point.id, "category_id": paper.id, "capacity_l": 660, "device_id": device})
     db.session.remove()
@@ -52,7 +57,9 @@ class Counter:
 
     def keys(self) -> list[tuple]:
         with self.engine.connect() as c:
-            return c.execute(text("SELECT b.device_id, r.measured_at FROM readings r JOIN bins b ON b.id = r.bin_id")).all()
+            return c.execute(
+                text("SELECT b.device_id, r.measured_at FROM readings r JOIN bins b ON b.id = r.bin_id")
+            ).all()
 
     def reasons(self) -> dict[bytes, str]:
         with self.engine.connect() as c:

@@ -1,4 +1,5 @@
 """Device security against a real Mosquitto running on the exported password and ACL files."""
+
 from __future__ import annotations
 
 import csv
@@ -28,8 +29,9 @@ def secured_broker(pg_bins, tmp_path):
     result = runner.invoke(recyclenet, args=["mqtt-auth", "export", str(tmp_path / "auth")])
     assert result.exit_code == 0, result.output
     passwords = {row["device_id"]: row["password"] for row in csv.DictReader(open(creds))}
-    broker = MosquittoServer(extra_conf=f"allow_anonymous false\npassword_file {tmp_path}/auth/passwd\n"
-                                        f"acl_file {tmp_path}/auth/acl").start()
+    broker = MosquittoServer(
+        extra_conf=f"allow_anonymous false\npassword_file {tmp_path}/auth/passwd\nacl_file {tmp_path}/auth/acl"
+    ).start()
     yield broker, passwords
     broker.stop()
 

@@ -1,5 +1,6 @@
 """The ingest worker against a real Mosquitto and a real PostgreSQL: SIGKILL mid-stream and
 a broker restart lose no reading; duplicates store once; bad payloads are dead-lettered."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,7 @@ import random
 import signal
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
@@ -15,6 +16,7 @@ from backend.telemetry import topics
 from tests.iot.conftest import BASE, DEVICES, wait_for_worker
 from tests.support.mqtt import Publisher, kill, start_worker, wait_until
 from tests.support.servers import MosquittoServer
+
 
 @pytest.fixture
 def broker():
@@ -42,7 +44,10 @@ def stream(n: int, seed: int = 5):
             elif kind == 2:
                 payload, reason = json.dumps({"ts": BASE.isoformat(), "fill_pct": f"{k}%"}).encode(), "must be a number"
             else:
-                payload, reason = json.dumps({"ts": (BASE + timedelta(seconds=k)).isoformat(), "fill_pct": 3}).encode(), "unknown device"
+                payload, reason = (
+                    json.dumps({"ts": (BASE + timedelta(seconds=k)).isoformat(), "fill_pct": 3}).encode(),
+                    "unknown device",
+                )
                 messages.append((topics.telemetry(f"GHOST-{k}"), payload))
                 bad[payload] = reason
                 continue
@@ -85,7 +90,11 @@ def test_sigkill_mid_stream_loses_nothing_and_stores_duplicates_once(pg_bins, co
     publisher.join(120)
     assert done.is_set()
     assert wait_until(lambda: counter.readings() == len(expected) + 1 and counter.dead() == len(bad), 90), (
-        counter.readings(), len(expected) + 1, counter.dead(), len(bad))
+        counter.readings(),
+        len(expected) + 1,
+        counter.dead(),
+        len(bad),
+    )
     time.sleep(1.0)  # nothing more trickles in
     stored = {(d, t) for d, t in counter.keys()}
     assert stored == expected | {(DEVICES[0], probe_ts)}
@@ -103,14 +112,21 @@ def test_broker_restart_with_persistence_loses_no_reading(pg_bins, counter, brok
     worker = start_worker(url, broker.url, tmp_path / "worker.log")
     pub = Publisher(broker.url, "p1")
     wait_for_worker(pub, counter, 1)
-    first = [(topics.telemetry(d), json.dumps({"ts": (BASE + timedelta(minutes=k)).isoformat(), "fill_pct": 5}).encode())
-             for k, d in enumerate(DEVICES)]
+    first = [
+        (topics.telemetry(d), json.dumps({"ts": (BASE + timedelta(minutes=k)).isoformat(), "fill_pct": 5}).encode())
+        for k, d in enumerate(DEVICES)
+    ]
     for t, p in first:
         pub.send(t, p)
     assert wait_until(lambda: counter.readings() == len(first) + 1, 30)
     kill(worker, signal.SIGKILL)  # its session stays in the broker
-    queued = [(topics.telemetry(d), json.dumps({"ts": (BASE + timedelta(hours=1, minutes=k)).isoformat(), "fill_pct": 9}).encode())
-              for k, d in enumerate(DEVICES * 20)]
+    queued = [
+        (
+            topics.telemetry(d),
+            json.dumps({"ts": (BASE + timedelta(hours=1, minutes=k)).isoformat(), "fill_pct": 9}).encode(),
+        )
+        for k, d in enumerate(DEVICES * 20)
+    ]
     for t, p in queued:
         assert pub.send(t, p) is not None  # the broker accepted each one
     pub.close()
@@ -118,7 +134,9 @@ def test_broker_restart_with_persistence_loses_no_reading(pg_bins, counter, brok
     worker = start_worker(url, broker.url, tmp_path / "worker.log")
     assert wait_until(lambda: counter.readings() == 1 + len(first) + len(queued), 60), counter.readings()
     pub = Publisher(broker.url, "p2")
-    pub.send(topics.telemetry(DEVICES[0]), json.dumps({"ts": (BASE + timedelta(days=1)).isoformat(), "fill_pct": 1}).encode())
+    pub.send(
+        topics.telemetry(DEVICES[0]), json.dumps({"ts": (BASE + timedelta(days=1)).isoformat(), "fill_pct": 1}).encode()
+    )
     assert wait_until(lambda: counter.readings() == 1 + len(first) + len(queued) + 1, 30)
     pub.close()
     kill(worker, signal.SIGTERM)

@@ -1,6 +1,7 @@
 """Several ingest processes in the shared subscription (`recyclenet ingest --processes 2`),
 against a real Mosquitto and PostgreSQL: one bin's messages reach either worker, and the
 bin's state still ends at its latest reading, with one open alert per condition."""
+
 from __future__ import annotations
 
 import json
@@ -13,9 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from backend.telemetry.models import Alert, BinState, Reading
 from backend.network.models import Bin
 from backend.telemetry import topics
+from backend.telemetry.models import Alert, BinState, Reading
 from tests.iot.conftest import BASE, DEVICES, wait_for_worker
 from tests.support.mqtt import Publisher, kill, start_worker, wait_until
 from tests.support.servers import MosquittoServer
@@ -57,8 +58,12 @@ def test_two_processes_split_the_stream_and_agree_on_each_bins_state(pg_bins, co
     infos, sent = [], 0
     for k in range(READINGS_PER_BIN):
         for d, device in enumerate(BINS):
-            body = {"ts": (BASE + timedelta(minutes=k)).isoformat(), "fill_pct": fill(d, k), "battery_pct": 90,
-                    "alarms": ["fire"] if (k // 10) % 2 else []}
+            body = {
+                "ts": (BASE + timedelta(minutes=k)).isoformat(),
+                "fill_pct": fill(d, k),
+                "battery_pct": 90,
+                "alarms": ["fire"] if (k // 10) % 2 else [],
+            }
             infos.append(burst.client.publish(topics.telemetry(device), json.dumps(body).encode(), qos=1))
             sent += 1
         if k == READINGS_PER_BIN // 2:
@@ -73,12 +78,26 @@ def test_two_processes_split_the_stream_and_agree_on_each_bins_state(pg_bins, co
     assert counter.readings() == sent + 1
     last_k = READINGS_PER_BIN - 1
     with counter.engine.connect() as c:
-        states = {dev: (f, at) for dev, f, at in c.execute(
-            select(Bin.device_id, BinState.fill_pct, BinState.last_reading_at).join(BinState, BinState.bin_id == Bin.id))}
-        latest = dict(c.execute(select(Bin.device_id, func.max(Reading.measured_at))
-                                .join(Reading, Reading.bin_id == Bin.id).group_by(Bin.device_id)).all())
-        open_alerts = c.execute(select(Alert.bin_id, Alert.kind, func.count()).where(Alert.state != "closed")
-                                .group_by(Alert.bin_id, Alert.kind)).all()
+        states = {
+            dev: (f, at)
+            for dev, f, at in c.execute(
+                select(Bin.device_id, BinState.fill_pct, BinState.last_reading_at).join(
+                    BinState, BinState.bin_id == Bin.id
+                )
+            )
+        }
+        latest = dict(
+            c.execute(
+                select(Bin.device_id, func.max(Reading.measured_at))
+                .join(Reading, Reading.bin_id == Bin.id)
+                .group_by(Bin.device_id)
+            ).all()
+        )
+        open_alerts = c.execute(
+            select(Alert.bin_id, Alert.kind, func.count())
+            .where(Alert.state != "closed")
+            .group_by(Alert.bin_id, Alert.kind)
+        ).all()
         fire_alerts = c.scalar(select(func.count()).select_from(Alert).where(Alert.kind == "fire"))
     for d, device in enumerate(BINS):
         assert states[device] == (fill(d, last_k), latest[device]), device
@@ -90,4 +109,3 @@ def test_two_processes_split_the_stream_and_agree_on_each_bins_state(pg_bins, co
     assert len(BINS) <= fire_alerts <= len(BINS) * (READINGS_PER_BIN // 20)
     assert kill(worker, signal.SIGTERM) == 0
     pub.close()
-

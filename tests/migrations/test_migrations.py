@@ -1,4 +1,5 @@
 """Alembic is the only way the schema changes: it must round-trip and match the models."""
+
 from __future__ import annotations
 
 import pytest
@@ -56,9 +57,15 @@ def test_catalogue_is_seeded_with_hierarchy(empty_url):
     migrate.upgrade(empty_url)
     engine = create_engine(empty_url)
     with engine.connect() as conn:
-        rows = {r.code: r for r in conn.execute(text(
-            "SELECT c.code, c.hazardous, p.code AS parent FROM material_categories c "
-            "LEFT JOIN material_categories p ON p.id = c.parent_id"))}
+        rows = {
+            r.code: r
+            for r in conn.execute(
+                text(
+                    "SELECT c.code, c.hazardous, p.code AS parent FROM material_categories c "
+                    "LEFT JOIN material_categories p ON p.id = c.parent_id"
+                )
+            )
+        }
     engine.dispose()
     assert rows["plastics.pet"].parent == "plastics"
     assert rows["ewaste.refrigerator"].parent == "ewaste"

@@ -1,6 +1,7 @@
 """An independent plan checker: recomputes distances, travel times, loads and schedules
 from the raw model (coordinates, provider settings), in floating point, without using the
 solver's matrices or code. Every solver output in the suite goes through ``check``."""
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """Every plan solved in the routing tests goes through the independent checker."""
+
 from __future__ import annotations
 
 import pytest

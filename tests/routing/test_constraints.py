@@ -1,4 +1,5 @@
 """One test per constraint, each built so that ignoring the constraint gives a cheaper plan."""
+
 from __future__ import annotations
 
 from routing import EuclideanProvider, Model
@@ -81,8 +82,11 @@ def test_multi_trip_unloads_mid_shift(solve_checked):
     route = r.routes[0]
     assert route.trips == 3 and [v.kind for v in route.visits].count("unload") == 2
     # Empty legs: depot -> first stop, and depot -> first stop after each unload.
-    expected_empty = sum(v.leg_m for i, v in enumerate(route.visits)
-                         if v.kind == "stop" and (i == 0 or route.visits[i - 1].kind == "unload"))
+    expected_empty = sum(
+        v.leg_m
+        for i, v in enumerate(route.visits)
+        if v.kind == "stop" and (i == 0 or route.visits[i - 1].kind == "unload")
+    )
     assert route.empty_m == expected_empty
 
 

@@ -1,4 +1,5 @@
 """Decomposition of large problems: parts by depot and sector, merged into one valid plan."""
+
 from __future__ import annotations
 
 import random
@@ -13,10 +14,18 @@ def two_center_city(n: int) -> Model:
     a = m.add_depot("north", (30.34, 120.13), unload_time=300)
     b = m.add_depot("south", (30.19, 120.23), unload_time=300)
     for k in range(6):
-        m.add_vehicle(f"t{k}", a if k % 2 == 0 else b, capacity_kg=2000, capacity_m3=12,
-                      shift=(7 * 3600, 17 * 3600), max_trips=2)
-    m.add_vehicle("hazmat", a, capacity_kg=500, capacity_m3=4, shift=(7 * 3600, 17 * 3600),
-                  hazardous_licence=True, categories=["hazardous"])
+        m.add_vehicle(
+            f"t{k}", a if k % 2 == 0 else b, capacity_kg=2000, capacity_m3=12, shift=(7 * 3600, 17 * 3600), max_trips=2
+        )
+    m.add_vehicle(
+        "hazmat",
+        a,
+        capacity_kg=500,
+        capacity_m3=4,
+        shift=(7 * 3600, 17 * 3600),
+        hazardous_licence=True,
+        categories=["hazardous"],
+    )
     for i in range(n):
         lat, lon = rng.uniform(30.18, 30.35), rng.uniform(120.10, 120.26)
         m.add_stop(f"s{i}", (lat, lon), kg=rng.uniform(10, 60), m3=0.2, service_time=120, category="paper")

@@ -1,4 +1,5 @@
 """Infeasible inputs come back as a plan with explanations, never as an exception."""
+
 from __future__ import annotations
 
 from routing import EuclideanProvider, Model

@@ -1,4 +1,5 @@
 """Tiny named instances whose optimum the test finds by brute force."""
+
 from __future__ import annotations
 
 import itertools

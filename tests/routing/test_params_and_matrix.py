@@ -1,4 +1,5 @@
 """Parameters from TOML; the great-circle provider's distances and travel times."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,7 +28,8 @@ def test_great_circle_distance_matches_a_known_baseline():
     m = gc.matrices([(30.0, 120.0), (31.0, 120.0)])
     assert abs(m.distance[0, 1] - 111_195) < 50
     assert GreatCircleProvider().matrices([(30.0, 120.0), (31.0, 120.0)]).distance[0, 1] == pytest.approx(
-        1.3 * m.distance[0, 1], rel=1e-4)
+        1.3 * m.distance[0, 1], rel=1e-4
+    )
     assert m.distance[0, 0] == 0 and m.distance[0, 1] == m.distance[1, 0]
 
 
@@ -60,6 +62,8 @@ def test_max_solutions_gives_the_same_plan_every_time():
         m.add_vehicle(f"t{k}", d, capacity_kg=100, capacity_m3=100, shift=(0, 10**7))
     for i in range(30):
         m.add_stop(f"s{i}", (rng.uniform(-20, 20), rng.uniform(-20, 20)), kg=rng.uniform(1, 20))
-    plans = [[[v.name for v in r.visits] for r in solve(m, SolverParams(time_limit=30, max_solutions=40)).routes]
-             for _ in range(3)]
+    plans = [
+        [[v.name for v in r.visits] for r in solve(m, SolverParams(time_limit=30, max_solutions=40)).routes]
+        for _ in range(3)
+    ]
     assert plans[0] == plans[1] == plans[2]

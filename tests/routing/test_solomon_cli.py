@@ -1,4 +1,5 @@
 """`python -m routing solve` on a Solomon instance prints the agreed JSON object."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,13 @@ def trimmed_c101(tmp_path: Path, customers: int = 25) -> Path:
 def test_cli_prints_json_with_routes_distance_and_feasibility(tmp_path):
     """Every customer appears once; the distance is the unrounded Euclidean length of the routes."""
     path = trimmed_c101(tmp_path)
-    out = subprocess.run([sys.executable, "-m", "routing", "solve", str(path), "--time-limit", "2",
-                          "--format", "json"], capture_output=True, text=True, cwd=ROOT, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "routing", "solve", str(path), "--time-limit", "2", "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     res = json.loads(out.stdout)
     assert set(res) == {"instance", "routes", "vehicles", "distance", "feasible", "seconds"}
     assert res["instance"] == "C101" and res["feasible"] is True
@@ -34,7 +40,10 @@ def test_cli_prints_json_with_routes_distance_and_feasibility(tmp_path):
         p = ln.split()
         if len(p) == 7 and p[0].isdigit():
             coords[int(p[0])] = (float(p[1]), float(p[2]))
-    total = sum(math.dist(a, b) for r in res["routes"]
-                for a, b in zip([coords[0]] + [coords[n] for n in r], [coords[n] for n in r] + [coords[0]]))
+    total = sum(
+        math.dist(a, b)
+        for r in res["routes"]
+        for a, b in zip([coords[0]] + [coords[n] for n in r], [coords[n] for n in r] + [coords[0]])
+    )
     assert abs(total - res["distance"]) < 1e-3
     assert res["vehicles"] == len(res["routes"])

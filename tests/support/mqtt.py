@@ -1,4 +1,5 @@
 """Small helpers for tests that talk to a real broker."""
+
 from __future__ import annotations
 
 import os
@@ -21,10 +22,16 @@ def recyclenet_command() -> list[str]:
 STARTED: list[subprocess.Popen] = []  # stopped by tests/iot/conftest.py after each test
 
 
-def start_worker(db_url: str, mqtt_url: str, log_path: Path, client_id: str = "test-ingest",
-                 processes: int = 1) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": db_url, "MQTT_URL": mqtt_url, "SECRET_KEY": "test",
-           "RECYCLENET_INGEST_CLIENT_ID": client_id}
+def start_worker(
+    db_url: str, mqtt_url: str, log_path: Path, client_id: str = "test-ingest", processes: int = 1
+) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "MQTT_URL": mqtt_url,
+        "SECRET_KEY": "test",
+        "RECYCLENET_INGEST_CLIENT_ID": client_id,
+    }
     command = [*recyclenet_command(), "ingest", "--processes", str(processes)]
     proc = subprocess.Popen(command, env=env, stdout=open(log_path, "ab"), stderr=subprocess.STDOUT)
     STARTED.append(proc)

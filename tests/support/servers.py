@@ -4,6 +4,7 @@ They never touch a service someone else runs on this machine. A missing binary i
 error, not a skip: `make test` installs them, and a suite that silently skipped its
 database tests would prove nothing.
 """
+
 from __future__ import annotations
 
 import getpass
@@ -70,15 +71,19 @@ class PostgresServer:
         return f"{self.url_base}/{dbname}"
 
     def _run(self, *args: str) -> None:
-        subprocess.run([*self.as_user, *args], check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE, cwd=self.dir)
+        subprocess.run(
+            [*self.as_user, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.dir
+        )
 
-    def start(self) -> "PostgresServer":
-        self._run(self.initdb, "-D", str(self.data), "-U", "postgres", "--auth=trust",
-                  "-E", "UTF8", "--locale=C", "--no-sync")
+    def start(self) -> PostgresServer:
+        self._run(
+            self.initdb, "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"
+        )
         # Durability settings off: this cluster lives for one test run.
-        opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        opts = (
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
         self._run(self.pg_ctl, "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"), "-w", "start")
         _wait_port(self.port)
         return self
@@ -116,10 +121,11 @@ class MosquittoServer:
         )
         return conf
 
-    def start(self) -> "MosquittoServer":
+    def start(self) -> MosquittoServer:
         conf = self.write_conf()
-        self.proc = subprocess.Popen([self.binary, "-c", str(conf)], stdout=subprocess.DEVNULL,
-                                     stderr=open(self.dir / "log", "ab"))
+        self.proc = subprocess.Popen(
+            [self.binary, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=open(self.dir / "log", "ab")
+        )
         _wait_port(self.port)
         return self
 

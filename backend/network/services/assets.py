@@ -1,20 +1,34 @@
 """Bins and vehicles."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.network.models import Bin, MaterialCategory, Site, Vehicle
 from backend.core.common import apply, commit, ensure_unique, get_or_404, resolve, resolve_many
 from backend.core.errors import Invalid
+from backend.network.models import Bin, MaterialCategory, Site, Vehicle
 
 BIN_FIELDS = (
-    "capacity_l", "device_id", "empty_distance_mm", "full_distance_mm",
-    "fill_threshold_pct", "status", "active",
+    "capacity_l",
+    "device_id",
+    "empty_distance_mm",
+    "full_distance_mm",
+    "fill_threshold_pct",
+    "status",
+    "active",
 )
 VEHICLE_FIELDS = (
-    "plate", "capacity_kg", "capacity_m3", "tare_kg", "hazardous_licence",
-    "shift_start", "shift_end", "cost_per_km", "fixed_cost", "active",
+    "plate",
+    "capacity_kg",
+    "capacity_m3",
+    "tare_kg",
+    "hazardous_licence",
+    "shift_start",
+    "shift_end",
+    "cost_per_km",
+    "fixed_cost",
+    "active",
 )
 
 

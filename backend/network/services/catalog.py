@@ -1,12 +1,13 @@
 """Material categories."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.network.models import MaterialCategory
 from backend.core.common import apply, commit, ensure_unique, get_or_404, resolve
 from backend.core.errors import Invalid
+from backend.network.models import MaterialCategory
 
 FIELDS = ("code", "name_zh", "name_en", "unit", "density_kg_m3", "piece_kg", "hazardous", "active")
 

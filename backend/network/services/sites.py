@@ -1,12 +1,13 @@
 """Sites of the three tiers and the links between them."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.network.models import MaterialCategory, Site
 from backend.core.common import apply, commit, get_or_404, resolve, resolve_many
 from backend.core.errors import Invalid
+from backend.network.models import MaterialCategory, Site
 from routing.geo import bounding_box, haversine_km
 
 FIELDS = ("tier", "name", "address", "district", "lat", "lon", "opening_hours", "active")
@@ -114,8 +115,9 @@ def center_of(session: Session, center_id: int) -> Site:
 
 def serving_center(session: Session, lat: float, lon: float, radius_km: float) -> Site:
     """The sorting center of the nearest collection point within reach, else the nearest center."""
-    sites = session.scalars(select(Site).where(Site.active.is_(True),
-                                               Site.tier.in_(("collection_point", "sorting_center")))).all()
+    sites = session.scalars(
+        select(Site).where(Site.active.is_(True), Site.tier.in_(("collection_point", "sorting_center")))
+    ).all()
     points = [s for s in sites if s.tier == "collection_point" and s.sorting_center_id is not None]
     if points:
         nearest = min(points, key=lambda s: haversine_km(lat, lon, s.lat, s.lon))

@@ -7,17 +7,18 @@ threshold is optional, with a prize that grows with its fill, so a truck passing
 room takes it and no truck drives out to a nearly empty bin. A bin without telemetry
 falls back to the fixed round.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from backend.network.models import Bin, MaterialCategory, Site, Vehicle
 from backend.bookings.models import Booking
+from backend.network.models import Bin, MaterialCategory, Site, Vehicle
 from backend.planning.models import Plan, PlanRoute, RouteStop
 from backend.planning.services import baseline as static_round
 from backend.telemetry.services.forecast import HISTORY, forecast
@@ -51,19 +52,44 @@ def _seconds(dt: datetime, midnight: datetime) -> int:
 
 def _vehicles(session: Session, model: Model, depot, center: Site) -> dict[int, object]:
     by_id = {}
-    for v in session.scalars(select(Vehicle).where(Vehicle.home_center_id == center.id, Vehicle.active.is_(True))
-                             .options(selectinload(Vehicle.categories)).order_by(Vehicle.id)):
-        shift = (v.shift_start.hour * 3600 + v.shift_start.minute * 60, v.shift_end.hour * 3600 + v.shift_end.minute * 60)
+    for v in session.scalars(
+        select(Vehicle)
+        .where(Vehicle.home_center_id == center.id, Vehicle.active.is_(True))
+        .options(selectinload(Vehicle.categories))
+        .order_by(Vehicle.id)
+    ):
+        shift = (
+            v.shift_start.hour * 3600 + v.shift_start.minute * 60,
+            v.shift_end.hour * 3600 + v.shift_end.minute * 60,
+        )
         by_id[v.id] = model.add_vehicle(
-            v.plate, depot, capacity_kg=v.capacity_kg, capacity_m3=v.capacity_m3, shift=shift,
-            categories=[c.code for c in v.categories] or None, hazardous_licence=v.hazardous_licence,
-            cost_per_km=v.cost_per_km or 1.0, fixed_cost=v.fixed_cost, max_trips=3, ref=v.id)
+            v.plate,
+            depot,
+            capacity_kg=v.capacity_kg,
+            capacity_m3=v.capacity_m3,
+            shift=shift,
+            categories=[c.code for c in v.categories] or None,
+            hazardous_licence=v.hazardous_licence,
+            cost_per_km=v.cost_per_km or 1.0,
+            fixed_cost=v.fixed_cost,
+            max_trips=3,
+            ref=v.id,
+        )
     return by_id
 
 
-def build_problem(session: Session, center: Site, day: date, tz: ZoneInfo, opts: PlanOptions, *,
-                  baseline: bool = False, overrides: dict | None = None, done_stops: set[str] = frozenset(),
-                  now: datetime | None = None) -> Problem:
+def build_problem(
+    session: Session,
+    center: Site,
+    day: date,
+    tz: ZoneInfo,
+    opts: PlanOptions,
+    *,
+    baseline: bool = False,
+    overrides: dict | None = None,
+    done_stops: set[str] = frozenset(),
+    now: datetime | None = None,
+) -> Problem:
     """The day's routing model for one sorting center (need-based, or the fixed-round baseline)."""
     overrides = overrides or {}
     pins, drops = overrides.get("pins", {}), set(overrides.get("drops", []))
@@ -76,7 +102,7 @@ def build_problem(session: Session, center: Site, day: date, tz: ZoneInfo, opts:
     shift_start = midnight + timedelta(seconds=min(v.shift[0] for v in vehicles.values()))
     horizon_end = shift_start + timedelta(hours=opts.horizon_hours)
     mid_shift = shift_start + timedelta(hours=4)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     counts = {"vehicles": len(vehicles), "bins_required": 0, "bins_optional": 0, "bookings": 0}
 
     def add(key: str, **kw):
@@ -86,10 +112,15 @@ def build_problem(session: Session, center: Site, day: date, tz: ZoneInfo, opts:
         model.add_stop(key, vehicles=pinned, ref=key, **kw)
 
     bins = session.execute(
-        select(Bin, MaterialCategory).join(MaterialCategory, Bin.category_id == MaterialCategory.id)
+        select(Bin, MaterialCategory)
+        .join(MaterialCategory, Bin.category_id == MaterialCategory.id)
         .join(Site, Bin.site_id == Site.id)
-        .where(Site.sorting_center_id == center.id, Site.active.is_(True), Bin.active.is_(True),
-               Bin.status == "in_service").options(selectinload(Bin.site)).order_by(Bin.id)).all()
+        .where(
+            Site.sorting_center_id == center.id, Site.active.is_(True), Bin.active.is_(True), Bin.status == "in_service"
+        )
+        .options(selectinload(Bin.site))
+        .order_by(Bin.id)
+    ).all()
     for b, cat in bins:
         threshold = opts.fill_threshold or b.fill_threshold_pct
         fc = forecast(fill_history(session, b.id, now - HISTORY), threshold)
@@ -109,23 +140,42 @@ def build_problem(session: Session, center: Site, day: date, tz: ZoneInfo, opts:
             expected = fc.fill_at(mid_shift)
         litres = b.capacity_l * min(100.0, max(expected, 5.0)) / 100
         counts["bins_required" if required else "bins_optional"] += 1
-        add(f"bin:{b.id}", location=(b.site.lat, b.site.lon), kg=round(litres / 1000 * cat.density_kg_m3, 2),
-            m3=round(litres / 1000, 4), service_time=BIN_SERVICE_S + int(b.capacity_l / 1000 * 60),
-            required=required, prize=0.0 if required else max(1.0, expected * PRIZE_PER_PCT),
-            categories=[cat.code], hazardous=cat.hazardous)
+        add(
+            f"bin:{b.id}",
+            location=(b.site.lat, b.site.lon),
+            kg=round(litres / 1000 * cat.density_kg_m3, 2),
+            m3=round(litres / 1000, 4),
+            service_time=BIN_SERVICE_S + int(b.capacity_l / 1000 * 60),
+            required=required,
+            prize=0.0 if required else max(1.0, expected * PRIZE_PER_PCT),
+            categories=[cat.code],
+            hazardous=cat.hazardous,
+        )
 
     bookings = session.scalars(
-        select(Booking).where(Booking.center_id == center.id, Booking.status.in_(("requested", "scheduled")),
-                              Booking.window_start >= midnight, Booking.window_start < midnight + timedelta(days=1))
-        .options(selectinload(Booking.items)).order_by(Booking.created_at, Booking.id)).all()
+        select(Booking)
+        .where(
+            Booking.center_id == center.id,
+            Booking.status.in_(("requested", "scheduled")),
+            Booking.window_start >= midnight,
+            Booking.window_start < midnight + timedelta(days=1),
+        )
+        .options(selectinload(Booking.items))
+        .order_by(Booking.created_at, Booking.id)
+    ).all()
     for bk in bookings:
         counts["bookings"] += 1
         cats = [i.category for i in bk.items]
-        add(f"booking:{bk.id}", location=(bk.lat, bk.lon), kg=bk.estimated_kg,
+        add(
+            f"booking:{bk.id}",
+            location=(bk.lat, bk.lon),
+            kg=bk.estimated_kg,
             m3=round(sum(i.estimated_kg / i.category.density_kg_m3 for i in bk.items), 4),
             service_time=BOOKING_SERVICE_S,
             windows=[(_seconds(bk.window_start, midnight), _seconds(bk.window_end, midnight))],
-            categories=[c.code for c in cats], hazardous=any(c.hazardous for c in cats))
+            categories=[c.code for c in cats],
+            hazardous=any(c.hazardous for c in cats),
+        )
     return Problem(model, midnight, counts)
 
 
@@ -136,24 +186,49 @@ def store_result(session: Session, plan: Plan, problem: Problem, result: Result,
     center = session.get(Site, plan.center_id)
     plan.routes.clear()
     for seq, r in enumerate(result.routes, start=1):
-        route = PlanRoute(seq=seq, vehicle_id=r.vehicle_ref, distance_km=round(r.distance_m / 1000, 3),
-                          empty_km=round(r.empty_m / 1000, 3), collected_kg=r.collected_kg, trips=r.trips,
-                          start_at=at(r.start), end_at=at(r.end))
+        route = PlanRoute(
+            seq=seq,
+            vehicle_id=r.vehicle_ref,
+            distance_km=round(r.distance_m / 1000, 3),
+            empty_km=round(r.empty_m / 1000, 3),
+            collected_kg=r.collected_kg,
+            trips=r.trips,
+            start_at=at(r.start),
+            end_at=at(r.end),
+        )
         for n, v in enumerate(r.visits, start=1):
             kind, _, ident = (v.ref or "unload:").partition(":") if v.kind == "stop" else ("unload", "", "")
             stop = problem.model.stops[v.index] if v.kind == "stop" else None
             lat, lon = stop.location if stop else (center.lat, center.lon)
-            route.stops.append(RouteStop(
-                seq=n, kind=kind, bin_id=int(ident) if kind == "bin" else None,
-                booking_id=int(ident) if kind == "booking" else None, lat=lat, lon=lon,
-                arrival_at=at(v.arrival), start_at=at(v.start), departure_at=at(v.departure),
-                leg_km=round(v.leg_m / 1000, 3), load_kg=v.load_kg, expected_kg=stop.kg if stop else 0.0))
+            route.stops.append(
+                RouteStop(
+                    seq=n,
+                    kind=kind,
+                    bin_id=int(ident) if kind == "bin" else None,
+                    booking_id=int(ident) if kind == "booking" else None,
+                    lat=lat,
+                    lon=lon,
+                    arrival_at=at(v.arrival),
+                    start_at=at(v.start),
+                    departure_at=at(v.departure),
+                    leg_km=round(v.leg_m / 1000, 3),
+                    load_kg=v.load_kg,
+                    expected_kg=stop.kg if stop else 0.0,
+                )
+            )
         plan.routes.append(route)
-    served_bookings = [int(v.ref.split(":")[1]) for r in result.routes for v in r.visits
-                       if v.kind == "stop" and v.ref.startswith("booking:")]
-    summary = {"plan": result.summary(), "stops": problem.counts,
-               "dropped": [{"stop": d.ref, "required": d.required, "reason": d.reason} for d in result.dropped],
-               "served_bookings": served_bookings}
+    served_bookings = [
+        int(v.ref.split(":")[1])
+        for r in result.routes
+        for v in r.visits
+        if v.kind == "stop" and v.ref.startswith("booking:")
+    ]
+    summary = {
+        "plan": result.summary(),
+        "stops": problem.counts,
+        "dropped": [{"stop": d.ref, "required": d.required, "reason": d.reason} for d in result.dropped],
+        "served_bookings": served_bookings,
+    }
     if base is not None:
         b = base.summary()
         summary["baseline"] = b

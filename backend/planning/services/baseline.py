@@ -4,6 +4,7 @@ Visits per week by category, as a city without fill data would set them (frequen
 the fast-filling paper and plastics), spread over Monday to Saturday and staggered by
 bin so that each day carries a similar load.
 """
+
 from __future__ import annotations
 
 VISITS_PER_WEEK = {"paper": 3, "plastics": 3, "glass": 1, "metals": 1, "textiles": 1, "hazardous": 1}

@@ -1,27 +1,30 @@
 """After planning: dispatching a plan, re-planning with a dispatcher's moves, stop events."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.bookings.models import Booking
-from backend.planning.models import Plan, PlanRoute, RouteStop
 from backend.accounts.models import User
 from backend.bookings import services as bookings
+from backend.bookings.models import Booking
 from backend.core.common import commit, get_or_404
 from backend.core.errors import Conflict, Invalid, NotFound
 from backend.network.services.sites import center_of
+from backend.planning.models import Plan, PlanRoute, RouteStop
 from backend.telemetry.services.readings import record_emptying
 
 
 def plan_options(cfg, raw: dict) -> dict:
     """A plan's solver options: the request's, else the settings' defaults."""
-    return {"time_limit": float(raw.get("time_limit", cfg["PLAN_TIME_LIMIT_S"])),
-            "horizon_hours": float(raw.get("horizon_hours", cfg["PLAN_HORIZON_HOURS"])),
-            "optional_margin_pct": float(raw.get("optional_margin_pct", cfg["PLAN_OPTIONAL_MARGIN_PCT"])),
-            **({"fill_threshold": raw["fill_threshold"]} if "fill_threshold" in raw else {})}
+    return {
+        "time_limit": float(raw.get("time_limit", cfg["PLAN_TIME_LIMIT_S"])),
+        "horizon_hours": float(raw.get("horizon_hours", cfg["PLAN_HORIZON_HOURS"])),
+        "optional_margin_pct": float(raw.get("optional_margin_pct", cfg["PLAN_OPTIONAL_MARGIN_PCT"])),
+        **({"fill_threshold": raw["fill_threshold"]} if "fill_threshold" in raw else {}),
+    }
 
 
 def get_plan(session: Session, plan_id: int) -> Plan:
@@ -51,11 +54,25 @@ def plan_query(user: User, *, center_id: int | None = None, date: date | None = 
     return stmt
 
 
-def create_plan(session: Session, center_id: int, day: date, options: dict, user: User | None,
-                parent: Plan | None = None, overrides: dict | None = None) -> Plan:
+def create_plan(
+    session: Session,
+    center_id: int,
+    day: date,
+    options: dict,
+    user: User | None,
+    parent: Plan | None = None,
+    overrides: dict | None = None,
+) -> Plan:
     center_of(session, center_id)
-    plan = Plan(center_id=center_id, day=day, status="queued", options=options, overrides=overrides or {},
-                created_by=user.id if user else None, parent_id=parent.id if parent else None)
+    plan = Plan(
+        center_id=center_id,
+        day=day,
+        status="queued",
+        options=options,
+        overrides=overrides or {},
+        created_by=user.id if user else None,
+        parent_id=parent.id if parent else None,
+    )
     session.add(plan)
     commit(session)
     return plan
@@ -73,13 +90,16 @@ def dispatch(session: Session, plan: Plan, user: User) -> Plan:
     """Lock the plan for execution; the bookings on its routes are on their way."""
     if plan.status != "done":
         raise Conflict(f"only a solved plan can be dispatched (this one is {plan.status})")
-    others = session.scalars(select(Plan).where(Plan.center_id == plan.center_id, Plan.day == plan.day,
-                                                Plan.status == "dispatched", Plan.id != plan.id)).all()
+    others = session.scalars(
+        select(Plan).where(
+            Plan.center_id == plan.center_id, Plan.day == plan.day, Plan.status == "dispatched", Plan.id != plan.id
+        )
+    ).all()
     for other in others:
         if other.id != plan.parent_id:
             raise Conflict(f"plan {other.id} is already dispatched for this center and day; re-plan it instead")
         other.status = "superseded"
-    plan.status, plan.dispatched_at = "dispatched", datetime.now(timezone.utc)
+    plan.status, plan.dispatched_at = "dispatched", datetime.now(UTC)
     for route in plan.routes:
         for stop in route.stops:
             if stop.booking_id is not None and stop.status == "planned":
@@ -103,16 +123,22 @@ def replan(session: Session, plan: Plan, user: User, moves: list[dict], drops: l
     for n, move in enumerate(moves):
         stop, route = stops.get(move["stop_id"]), routes.get(move["route_id"])
         if stop is None or _stop_key(stop) is None:
-            raise Invalid(f"stop {move['stop_id']} is not a bin or booking of plan {plan.id}",
-                          {"moves": {n: {"stop_id": ["not a stop of this plan"]}}})
+            raise Invalid(
+                f"stop {move['stop_id']} is not a bin or booking of plan {plan.id}",
+                {"moves": {n: {"stop_id": ["not a stop of this plan"]}}},
+            )
         if route is None:
-            raise Invalid(f"route {move['route_id']} is not in plan {plan.id}",
-                          {"moves": {n: {"route_id": ["not a route of this plan"]}}})
+            raise Invalid(
+                f"route {move['route_id']} is not in plan {plan.id}",
+                {"moves": {n: {"route_id": ["not a route of this plan"]}}},
+            )
         pins[_stop_key(stop)] = route.vehicle_id
     for n, stop_id in enumerate(drops):
         stop = stops.get(stop_id)
         if stop is None or _stop_key(stop) is None:
-            raise Invalid(f"stop {stop_id} is not a bin or booking of plan {plan.id}", {"drops": {n: ["not a stop of this plan"]}})
+            raise Invalid(
+                f"stop {stop_id} is not a bin or booking of plan {plan.id}", {"drops": {n: ["not a stop of this plan"]}}
+            )
         dropped.add(_stop_key(stop))
     done = sorted(k for s in stops.values() if s.status in ("done", "missed") and (k := _stop_key(s)))
     overrides = {"pins": pins, "drops": sorted(dropped), "done": done}
@@ -130,7 +156,7 @@ def stop_event(session: Session, route_id: int, seq: int, user: User, data: dict
     stop = next((s for s in route.stops if s.seq == seq), None)
     if stop is None:
         raise Invalid.field("seq", f"route {route_id} has no stop {seq}")
-    kind, now = data["type"], datetime.now(timezone.utc)
+    kind, now = data["type"], datetime.now(UTC)
     allowed = {"arrived": ("planned",), "done": ("planned", "arrived"), "missed": ("planned", "arrived")}
     if stop.status not in allowed[kind]:
         raise Conflict(f"stop {seq} is already {stop.status}")
@@ -162,24 +188,60 @@ def geojson(session: Session, plan: Plan) -> dict:
 
     center = session.get(Site, plan.center_id)
     palette = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
-    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [center.lon, center.lat]},
-                 "properties": {"kind": "sorting_center", "site_id": center.id, "name": center.name}}]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [center.lon, center.lat]},
+            "properties": {"kind": "sorting_center", "site_id": center.id, "name": center.name},
+        }
+    ]
     for route in plan.routes:
         vehicle = session.get(Vehicle, route.vehicle_id)
         color = palette[(route.seq - 1) % len(palette)]
         coords = [[center.lon, center.lat]] + [[s.lon, s.lat] for s in route.stops] + [[center.lon, center.lat]]
-        features.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": coords},
-                         "properties": {"kind": "route", "route_id": route.id, "seq": route.seq,
-                                        "vehicle_id": route.vehicle_id, "plate": vehicle.plate, "color": color,
-                                        "distance_km": route.distance_km, "empty_km": route.empty_km,
-                                        "collected_kg": route.collected_kg, "trips": route.trips,
-                                        "stops": sum(1 for s in route.stops if s.kind != "unload"),
-                                        "start": route.start_at.isoformat(), "end": route.end_at.isoformat()}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": coords},
+                "properties": {
+                    "kind": "route",
+                    "route_id": route.id,
+                    "seq": route.seq,
+                    "vehicle_id": route.vehicle_id,
+                    "plate": vehicle.plate,
+                    "color": color,
+                    "distance_km": route.distance_km,
+                    "empty_km": route.empty_km,
+                    "collected_kg": route.collected_kg,
+                    "trips": route.trips,
+                    "stops": sum(1 for s in route.stops if s.kind != "unload"),
+                    "start": route.start_at.isoformat(),
+                    "end": route.end_at.isoformat(),
+                },
+            }
+        )
         for s in route.stops:
-            features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
-                             "properties": {"kind": s.kind, "route_id": route.id, "route_seq": route.seq,
-                                            "seq": s.seq, "bin_id": s.bin_id, "booking_id": s.booking_id,
-                                            "arrival": s.arrival_at.isoformat(), "load_kg": s.load_kg,
-                                            "expected_kg": s.expected_kg, "status": s.status, "color": color}})
-    return {"type": "FeatureCollection", "features": features,
-            "properties": {"plan_id": plan.id, "status": plan.status, "day": plan.day.isoformat()}}
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
+                    "properties": {
+                        "kind": s.kind,
+                        "route_id": route.id,
+                        "route_seq": route.seq,
+                        "seq": s.seq,
+                        "bin_id": s.bin_id,
+                        "booking_id": s.booking_id,
+                        "arrival": s.arrival_at.isoformat(),
+                        "load_kg": s.load_kg,
+                        "expected_kg": s.expected_kg,
+                        "status": s.status,
+                        "color": color,
+                    },
+                }
+            )
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "properties": {"plan_id": plan.id, "status": plan.status, "day": plan.day.isoformat()},
+    }

@@ -1,17 +1,18 @@
 """Alert rules and lifecycle: open -> acknowledged (a person saw it) -> closed (the
 condition cleared). One alert per bin and kind stays open at a time."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.telemetry.models import Alert, BinState
 from backend.core import bulk
 from backend.core.common import commit, get_or_404
 from backend.core.errors import Conflict
 from backend.telemetry.codec import ALARMS
+from backend.telemetry.models import Alert, BinState
 
 LOW_BATTERY_PCT = 15.0
 BATTERY_RECOVERED_PCT = 20.0  # hysteresis: no flapping around the threshold
@@ -57,12 +58,19 @@ def evaluate(session: Session, cache: Cache, state: BinState, row: dict, now: da
         close(session, cache, bin_id, "low_battery", now)
     before, after = state.fill_pct, row["fill_pct"]
     emptied_since = state.last_emptied_at is not None and (
-        state.last_reading_at is None or state.last_emptied_at >= state.last_reading_at)
+        state.last_reading_at is None or state.last_emptied_at >= state.last_reading_at
+    )
     if "sensor_fault" in alarms:
         open(session, cache, bin_id, "sensor_fault", "device reports a sensor fault", now)
     elif before is not None and after is not None and before - after > SENSOR_FAULT_DROP and not emptied_since:
-        open(session, cache, bin_id, "sensor_fault",
-             f"fill dropped from {before:.0f}% to {after:.0f}% with no collection recorded", now)
+        open(
+            session,
+            cache,
+            bin_id,
+            "sensor_fault",
+            f"fill dropped from {before:.0f}% to {after:.0f}% with no collection recorded",
+            now,
+        )
     elif emptied_since:
         close(session, cache, bin_id, "sensor_fault", now)
 
@@ -79,7 +87,7 @@ def acknowledge(session: Session, alert_id: int, user_id: int) -> Alert:
         raise Conflict("the alert is already closed")
     if alert.state == "open":
         alert.state = "acknowledged"
-        alert.acknowledged_at = datetime.now(timezone.utc)
+        alert.acknowledged_at = datetime.now(UTC)
         alert.acknowledged_by = user_id
         commit(session)
     return alert

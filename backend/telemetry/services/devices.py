@@ -1,11 +1,12 @@
 """Device credentials: issued per bin, stored only as a Mosquitto hash."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.network.models import Bin
 from backend.core.common import commit
+from backend.network.models import Bin
 from backend.telemetry import broker_auth as mqtt_auth
 
 
@@ -21,6 +22,7 @@ def issue_credentials(session: Session, bins: list[Bin]) -> dict[str, str]:
 
 
 def broker_accounts(session: Session) -> dict[str, str]:
-    rows = session.execute(select(Bin.device_id, Bin.mqtt_password_hash)
-                           .where(Bin.active.is_(True), Bin.mqtt_password_hash.is_not(None)))
+    rows = session.execute(
+        select(Bin.device_id, Bin.mqtt_password_hash).where(Bin.active.is_(True), Bin.mqtt_password_hash.is_not(None))
+    )
     return dict(rows.all())

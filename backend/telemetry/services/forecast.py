@@ -9,12 +9,13 @@ shrugs off a segment spoiled by a bad sensor day); a weekday with too few segmen
 back to the median over all days. The forecast walks forward hour by hour from the
 latest reading with the rate of each hour's weekday.
 """
+
 from __future__ import annotations
 
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Sequence
 
 EMPTYING_DROP = 15.0  # points: a bigger drop between two readings is an emptying
 SATURATED = 98.0
@@ -109,5 +110,12 @@ def forecast(readings: Sequence[tuple[datetime, float]], threshold_pct: float) -
                         full_at = when
             fill += gained
         t += step
-    return Forecast(round(overall * 24, 3), tuple(None if r is None else round(r * 24, 3) for r in by_day),
-                    threshold_at, full_at, len(samples), last_at, last_fill)
+    return Forecast(
+        round(overall * 24, 3),
+        tuple(None if r is None else round(r * 24, 3) for r in by_day),
+        threshold_at,
+        full_at,
+        len(samples),
+        last_at,
+        last_fill,
+    )

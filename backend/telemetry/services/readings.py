@@ -4,22 +4,23 @@ One batch is one transaction: readings (a redelivered copy is a no-op on the uni
 (bin, measured_at) key), dead letters, presence, bin state and alerts commit together,
 and only then does the worker acknowledge the batch's messages to the broker.
 """
+
 from __future__ import annotations
 
 import hashlib
 import time
-from types import SimpleNamespace
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.telemetry.models import Alert, BinState, DeadLetter, Reading
-from backend.network.models import Bin
-from backend.telemetry.services import alerts as alert_rules
 from backend.core import bulk
+from backend.network.models import Bin
 from backend.telemetry import codec, topics
+from backend.telemetry.models import Alert, BinState, DeadLetter, Reading
+from backend.telemetry.services import alerts as alert_rules
 
 
 @dataclass(frozen=True)
@@ -49,17 +50,19 @@ class DeviceDirectory:
     def lookup(self, session: Session, device_id: str):
         hit = self._devices.get(device_id)
         if hit is None and time.monotonic() - self._loaded > self.refresh_s:
-            rows = session.execute(select(Bin.device_id, Bin.id, Bin.empty_distance_mm, Bin.full_distance_mm)
-                                   .where(Bin.active.is_(True)))
+            rows = session.execute(
+                select(Bin.device_id, Bin.id, Bin.empty_distance_mm, Bin.full_distance_mm).where(Bin.active.is_(True))
+            )
             self._devices = {d: (i, codec.Calibration(e, f)) for d, i, e, f in rows}
             self._loaded = time.monotonic()
             hit = self._devices.get(device_id)
         return hit
 
 
-def ingest_batch(session: Session, items: list[Incoming], directory: DeviceDirectory,
-                 now: datetime | None = None) -> BatchOutcome:
-    now = now or datetime.now(timezone.utc)
+def ingest_batch(
+    session: Session, items: list[Incoming], directory: DeviceDirectory, now: datetime | None = None
+) -> BatchOutcome:
+    now = now or datetime.now(UTC)
     out = BatchOutcome()
     readings: dict[tuple[int, datetime], dict] = {}
     dead: dict[tuple[str, str], dict] = {}
@@ -68,8 +71,13 @@ def ingest_batch(session: Session, items: list[Incoming], directory: DeviceDirec
     def reject(item: Incoming, device_id: str | None, reason: str) -> None:
         digest = hashlib.sha256(item.payload).hexdigest()
         dead[(item.topic, digest)] = {
-            "received_at": item.received_at, "topic": item.topic[:255], "device_id": device_id,
-            "payload": item.payload, "payload_sha256": digest, "reason": reason[:255]}
+            "received_at": item.received_at,
+            "topic": item.topic[:255],
+            "device_id": device_id,
+            "payload": item.payload,
+            "payload_sha256": digest,
+            "reason": reason[:255],
+        }
         out.reasons.append(reason)
 
     for item in items:
@@ -92,9 +100,16 @@ def ingest_batch(session: Session, items: list[Incoming], directory: DeviceDirec
             reject(item, device_id, str(exc))
             continue
         readings[(bin_id, r.measured_at)] = {
-            "bin_id": bin_id, "measured_at": r.measured_at, "received_at": item.received_at,
-            "fill_pct": r.fill_pct, "distance_mm": r.distance_mm, "battery_pct": r.battery_pct,
-            "temp_c": r.temp_c, "alarms": ",".join(r.alarms), "seq": r.seq}
+            "bin_id": bin_id,
+            "measured_at": r.measured_at,
+            "received_at": item.received_at,
+            "fill_pct": r.fill_pct,
+            "distance_mm": r.distance_mm,
+            "battery_pct": r.battery_pct,
+            "temp_c": r.temp_c,
+            "alarms": ",".join(r.alarms),
+            "seq": r.seq,
+        }
 
     # Sorted by key, so that two workers writing overlapping batches lock rows in one order.
     bulk.insert_rows(session, Reading.__table__, [readings[k] for k in sorted(readings)])
@@ -106,8 +121,12 @@ def ingest_batch(session: Session, items: list[Incoming], directory: DeviceDirec
 
 
 def _states_for(session: Session, bin_ids) -> dict[int, BinState]:
-    states = {s.bin_id: s for s in session.scalars(
-        select(BinState).where(BinState.bin_id.in_(bin_ids)).order_by(BinState.bin_id).with_for_update())}
+    states = {
+        s.bin_id: s
+        for s in session.scalars(
+            select(BinState).where(BinState.bin_id.in_(bin_ids)).order_by(BinState.bin_id).with_for_update()
+        )
+    }
     for bin_id in bin_ids:
         if bin_id not in states:
             states[bin_id] = BinState(bin_id=bin_id, device_status="ok", online=False)
@@ -115,8 +134,16 @@ def _states_for(session: Session, bin_ids) -> dict[int, BinState]:
     return states
 
 
-STATE_COLUMNS = ("last_seen", "last_reading_at", "fill_pct", "battery_pct", "temp_c", "device_status", "online",
-                 "last_emptied_at")
+STATE_COLUMNS = (
+    "last_seen",
+    "last_reading_at",
+    "fill_pct",
+    "battery_pct",
+    "temp_c",
+    "device_status",
+    "online",
+    "last_emptied_at",
+)
 
 
 def _locked_states(session: Session, touched: set[int]) -> dict[int, SimpleNamespace]:
@@ -127,8 +154,9 @@ def _locked_states(session: Session, touched: set[int]) -> dict[int, SimpleNames
     at a time: a worker whose read state another has since changed fails to write, and its
     batch is retried from the start.)"""
     table = BinState.__table__
-    query = (select(table).where(bulk.member_of(session, table.c.bin_id, touched))
-             .order_by(table.c.bin_id).with_for_update())
+    query = (
+        select(table).where(bulk.member_of(session, table.c.bin_id, touched)).order_by(table.c.bin_id).with_for_update()
+    )
     states = _namespaces(session.execute(query))
     missing = sorted(touched - set(states))
     if missing:  # first message from these bins: create their rows, then lock them too
@@ -173,22 +201,27 @@ def _update_states(session: Session, rows: list[dict], presence: dict, now: date
         elif not online:
             alert_rules.open(session, open_alerts, bin_id, "offline", "device said goodbye (MQTT Last Will)", now)
         state.online = online
-    values = [{"bin_id": st.bin_id, **{c: getattr(st, c) for c in STATE_COLUMNS}}
-              for _, st in sorted(states.items())]
+    values = [{"bin_id": st.bin_id, **{c: getattr(st, c) for c in STATE_COLUMNS}} for _, st in sorted(states.items())]
     bulk.insert_rows(session, table, values, conflict=["bin_id"], update=STATE_COLUMNS)
 
 
 def mark_silent_offline(session: Session, silence: timedelta, now: datetime | None = None) -> int:
     """Bins not heard from for ``silence`` go offline, with an alert."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     # Locked, and re-checked after any worker's batch that holds the row commits: a bin that
     # has just spoken is no longer silent.
-    silent = session.scalars(select(BinState).where(BinState.online.is_(True), BinState.last_seen < now - silence)
-                             .order_by(BinState.bin_id).with_for_update()).all()
+    silent = session.scalars(
+        select(BinState)
+        .where(BinState.online.is_(True), BinState.last_seen < now - silence)
+        .order_by(BinState.bin_id)
+        .with_for_update()
+    ).all()
     open_alerts = alert_rules.open_alerts(session, {s.bin_id for s in silent})
     for state in silent:
         state.online = False
-        alert_rules.open(session, open_alerts, state.bin_id, "offline", f"silent since {state.last_seen.isoformat()}", now)
+        alert_rules.open(
+            session, open_alerts, state.bin_id, "offline", f"silent since {state.last_seen.isoformat()}", now
+        )
     session.commit()
     return len(silent)
 
@@ -203,14 +236,19 @@ def record_emptying(session: Session, bin_id: int, at: datetime) -> None:
 
 
 def readings_between(session: Session, bin_id: int, start: datetime, end: datetime):
-    return (select(Reading).where(Reading.bin_id == bin_id, Reading.measured_at >= start,
-                                  Reading.measured_at < end).order_by(Reading.measured_at))
+    return (
+        select(Reading)
+        .where(Reading.bin_id == bin_id, Reading.measured_at >= start, Reading.measured_at < end)
+        .order_by(Reading.measured_at)
+    )
 
 
 def fill_history(session: Session, bin_id: int, since: datetime) -> list[tuple[datetime, float]]:
-    rows = session.execute(select(Reading.measured_at, Reading.fill_pct)
-                           .where(Reading.bin_id == bin_id, Reading.measured_at >= since)
-                           .order_by(Reading.measured_at))
+    rows = session.execute(
+        select(Reading.measured_at, Reading.fill_pct)
+        .where(Reading.bin_id == bin_id, Reading.measured_at >= since)
+        .order_by(Reading.measured_at)
+    )
     return [(t, f) for t, f in rows if f is not None]
 
 

@@ -1,4 +1,5 @@
 """Accounts: sign-up, expiring tokens, sessions ended by password change, isolation."""
+
 from __future__ import annotations
 
 import time
@@ -12,8 +13,10 @@ from backend.cli import cli as recyclenet
 
 def test_resident_signs_up_and_signs_in(client, session):
     """A registered resident gets a token and sees their own account with role resident."""
-    resp = client.post("/api/v1/auth/register", json={"username": "li.wei", "password": "s3cret-enough",
-                                                      "lat": 30.3, "lon": 120.1, "address": "1 Road"})
+    resp = client.post(
+        "/api/v1/auth/register",
+        json={"username": "li.wei", "password": "s3cret-enough", "lat": 30.3, "lon": 120.1, "address": "1 Road"},
+    )
     assert resp.status_code == 201
     assert "password" not in resp.get_json() and "password_hash" not in resp.get_json()
     token = client.post("/api/v1/auth/token", json={"username": "li.wei", "password": "s3cret-enough"})
@@ -53,7 +56,8 @@ def test_expired_token_is_401(world, app):
     resp = world.client.get("/api/v1/me", headers={"Authorization": f"Bearer {old}"})
     assert resp.status_code == 401
     fresh = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=TOKEN_SALT).dumps(
-        {"uid": world.ids["user_admin"], "gen": 1})
+        {"uid": world.ids["user_admin"], "gen": 1}
+    )
     assert world.client.get("/api/v1/me", headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
 
 
@@ -94,12 +98,18 @@ def test_resident_cannot_read_or_change_another_resident(world):
 def test_cli_creates_first_admin_from_stdin(app, session):
     """`recyclenet users create --password-stdin` bootstraps an admin who can sign in."""
     runner = app.test_cli_runner()
-    result = runner.invoke(recyclenet, args=["users", "create", "--role", "admin", "--username", "root",
-                                 "--password-stdin"], input="first admin pw\n")
+    result = runner.invoke(
+        recyclenet,
+        args=["users", "create", "--role", "admin", "--username", "root", "--password-stdin"],
+        input="first admin pw\n",
+    )
     assert result.exit_code == 0, result.output
     client = app.test_client()
     resp = client.post("/api/v1/auth/token", json={"username": "root", "password": "first admin pw"})
     assert resp.status_code == 200 and resp.get_json()["role"] == "admin"
-    again = runner.invoke(recyclenet, args=["users", "create", "--role", "admin", "--username", "root",
-                                "--password-stdin"], input="first admin pw\n")
+    again = runner.invoke(
+        recyclenet,
+        args=["users", "create", "--role", "admin", "--username", "root", "--password-stdin"],
+        input="first admin pw\n",
+    )
     assert again.exit_code != 0 and "already taken" in again.output

@@ -1,4 +1,5 @@
 """Helpers for the bookings tests: windows on a day open for booking, a booking by API."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta

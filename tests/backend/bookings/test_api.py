@@ -1,8 +1,9 @@
 """Slots and bookings through the API (both databases): capacity, idempotency, isolation,
 lifecycle, cancel and reschedule."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from backend.bookings.models import Booking, SlotUsage
 from tests.backend.bookings.conftest import DAY, TZ, book, window
 from tests.support.clock import city_today
+
 
 def test_slots_show_the_serving_center_and_remaining_room(world, small_slots):
     """Four windows a day at the center serving the address; a booking takes one place."""
@@ -25,8 +27,10 @@ def test_slots_show_the_serving_center_and_remaining_room(world, small_slots):
 
 def test_booking_defaults_to_the_residents_address_and_records_its_history(world):
     """No location given: the profile's; items are weighed in kg (pieces via the category's weight)."""
-    resp = book(world, items=[{"category": "paper.cardboard", "quantity": 12},
-                              {"category": "ewaste.refrigerator", "quantity": 1}])
+    resp = book(
+        world,
+        items=[{"category": "paper.cardboard", "quantity": 12}, {"category": "ewaste.refrigerator", "quantity": 1}],
+    )
     assert resp.status_code == 201, resp.get_json()
     b = resp.get_json()
     assert (b["lat"], b["lon"], b["address"]) == (30.31, 120.15, "Home 1")
@@ -45,18 +49,41 @@ def test_a_full_window_is_409_and_nothing_is_written(world, small_slots, session
     assert len(session.scalars(select(Booking)).all()) == 2
 
 
-@pytest.mark.parametrize("body,field", [
-    ({"items": [{"category": "moon-rock", "quantity": 1}], "window_start": window(8)}, "items"),
-    ({"items": [{"category": "paper.cardboard", "quantity": 0}], "window_start": window(8)}, "items"),
-    ({"items": [], "window_start": window(8)}, "items"),
-    ({"items": [{"category": "ewaste.television", "quantity": 1, "unit": "kg"}], "window_start": window(8)}, "items"),
-    ({"items": [{"category": "paper.cardboard", "quantity": 1}], "window_start": window(9)}, "window_start"),
-    ({"items": [{"category": "paper.cardboard", "quantity": 1}], "window_start": "2026-01-01T08:00:00"}, "window_start"),
-    ({"items": [{"category": "paper.cardboard", "quantity": 1}],
-      "window_start": window(8, city_today() - timedelta(days=1))}, "window_start"),
-    ({"items": [{"category": "paper.cardboard", "quantity": 1}], "window_start": window(8, city_today() + timedelta(days=40))}, "window_start"),
-    ({"items": [{"category": "paper.cardboard", "quantity": 1}], "window_start": window(8), "lat": 95, "lon": 1}, "lat"),
-])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"items": [{"category": "moon-rock", "quantity": 1}], "window_start": window(8)}, "items"),
+        ({"items": [{"category": "paper.cardboard", "quantity": 0}], "window_start": window(8)}, "items"),
+        ({"items": [], "window_start": window(8)}, "items"),
+        (
+            {"items": [{"category": "ewaste.television", "quantity": 1, "unit": "kg"}], "window_start": window(8)},
+            "items",
+        ),
+        ({"items": [{"category": "paper.cardboard", "quantity": 1}], "window_start": window(9)}, "window_start"),
+        (
+            {"items": [{"category": "paper.cardboard", "quantity": 1}], "window_start": "2026-01-01T08:00:00"},
+            "window_start",
+        ),
+        (
+            {
+                "items": [{"category": "paper.cardboard", "quantity": 1}],
+                "window_start": window(8, city_today() - timedelta(days=1)),
+            },
+            "window_start",
+        ),
+        (
+            {
+                "items": [{"category": "paper.cardboard", "quantity": 1}],
+                "window_start": window(8, city_today() + timedelta(days=40)),
+            },
+            "window_start",
+        ),
+        (
+            {"items": [{"category": "paper.cardboard", "quantity": 1}], "window_start": window(8), "lat": 95, "lon": 1},
+            "lat",
+        ),
+    ],
+)
 def test_bad_bookings_are_422_with_the_field_and_write_nothing(world, session, body, field):
     resp = world.client.post("/api/v1/bookings", json=body, headers=world.headers("resident"))
     assert resp.status_code == 422, resp.get_json()
@@ -83,7 +110,9 @@ def test_residents_see_only_their_own_bookings(world):
     assert [b["id"] for b in c.get("/api/v1/bookings", headers=h).get_json()] == [mine]
     assert c.get(f"/api/v1/bookings/{theirs}", headers=h).status_code == 404
     assert c.post(f"/api/v1/bookings/{theirs}/cancel", json={}, headers=h).status_code == 404
-    assert c.post(f"/api/v1/bookings/{theirs}/reschedule", json={"window_start": window(10)}, headers=h).status_code == 404
+    assert (
+        c.post(f"/api/v1/bookings/{theirs}/reschedule", json={"window_start": window(10)}, headers=h).status_code == 404
+    )
     staff = c.get("/api/v1/bookings", headers=world.headers("dispatcher")).get_json()
     assert {b["id"] for b in staff} == {mine, theirs}
     assert c.post("/api/v1/bookings", json={}, headers=world.headers("dispatcher")).status_code == 403
@@ -118,7 +147,7 @@ def test_slots_say_which_windows_can_still_be_booked(world, app, session):
 
     assert bookable(first_start - policy.cutoff - timedelta(minutes=1)) == [True, True, True, True]
     # 09:00 on the day, cutoff 2 h: the 08:00 and 10:00 windows are closed, the afternoon open.
-    assert bookable((first_start + timedelta(hours=1)).astimezone(timezone.utc)) == [False, False, True, True]
+    assert bookable((first_start + timedelta(hours=1)).astimezone(UTC)) == [False, False, True, True]
     assert bookable(first_start - timedelta(days=policy.days_ahead + 1)) == [False] * 4
     q = {"date": DAY.isoformat(), "lat": 30.31, "lon": 120.15}
     listed = world.client.get("/api/v1/slots", query_string=q, headers=world.headers("resident")).get_json()

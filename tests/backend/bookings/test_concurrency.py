@@ -1,5 +1,6 @@
 """Concurrency on PostgreSQL: parallel bookings never oversubscribe a slot; parallel
 retries with one Idempotency-Key create one booking."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -7,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
-from backend.bookings.models import Booking, SlotUsage
 from backend.accounts import services as accounts
+from backend.bookings.models import Booking, SlotUsage
 from tests.backend.bookings.conftest import window
 
 
@@ -22,14 +23,23 @@ def test_parallel_bookings_never_exceed_capacity(world, app, session):
     app.config["SLOT_CAPACITY"] = 5
     tokens = []
     for k in range(24):
-        accounts.create_user(session, {"username": f"r{k}", "password": "long enough pw", "role": "resident",
-                                       "lat": 30.31, "lon": 120.15})
-        tokens.append(world.client.post("/api/v1/auth/token", json={"username": f"r{k}", "password": "long enough pw"})
-                      .get_json()["access_token"])
+        accounts.create_user(
+            session,
+            {"username": f"r{k}", "password": "long enough pw", "role": "resident", "lat": 30.31, "lon": 120.15},
+        )
+        tokens.append(
+            world.client.post(
+                "/api/v1/auth/token", json={"username": f"r{k}", "password": "long enough pw"}
+            ).get_json()["access_token"]
+        )
     body = {"items": [{"category": "glass", "quantity": 5}], "window_start": window(8)}
 
     def attempt(token):
-        return app.test_client().post("/api/v1/bookings", json=body, headers={"Authorization": f"Bearer {token}"}).status_code
+        return (
+            app.test_client()
+            .post("/api/v1/bookings", json=body, headers={"Authorization": f"Bearer {token}"})
+            .status_code
+        )
 
     with ThreadPoolExecutor(max_workers=12) as pool:
         codes = list(pool.map(attempt, tokens))

@@ -1,4 +1,5 @@
 """Settings: files, then environment, then explicit overrides."""
+
 from __future__ import annotations
 
 from backend.core.config import finalize, load_settings
@@ -14,7 +15,9 @@ def test_environment_overrides_files():
 def test_named_file_then_dict_overrides():
     """config='test' loads config/test.toml; a dict passed to create_app wins over everything."""
     assert load_settings("test", environ={})["PASSWORD_TIME_COST"] == 1
-    assert load_settings({"TOKEN_TTL_SECONDS": 5}, environ={"RECYCLENET_TOKEN_TTL_SECONDS": "9"})["TOKEN_TTL_SECONDS"] == 5
+    assert (
+        load_settings({"TOKEN_TTL_SECONDS": 5}, environ={"RECYCLENET_TOKEN_TTL_SECONDS": "9"})["TOKEN_TTL_SECONDS"] == 5
+    )
 
 
 def test_embedded_default_is_sqlite_under_instance_and_secret_persists(tmp_path):

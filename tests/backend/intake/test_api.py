@@ -1,4 +1,5 @@
 """Intake, settlement, stock and lots, statistics and the mass-balance audit."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -8,28 +9,27 @@ from sqlalchemy import func, select
 
 from backend.bookings.models import Booking
 from backend.intake.models import CustodyEvent, Intake, Lot, StockMovement, WalletEntry
-from backend.network.models import Vehicle
-from backend.accounts import services as accounts
-from backend.bookings import services as bookings
 from backend.reporting.services import stats
 from backend.reporting.services.audit import audit
-from backend.bookings.services import SlotPolicy
-from tests.backend.intake.conftest import collected_booking, intake_url, log
+from tests.backend.intake.conftest import intake_url, log
 
 
 def count(session, model):
     return session.scalar(select(func.count()).select_from(model))
 
 
-@pytest.mark.parametrize("lines,field", [
-    ([{"category": "paper", "gross_kg": 2000}], "tare_kg"),                       # vehicle tare 3000 > gross
-    ([{"category": "paper", "gross_kg": 500, "tare_kg": 500}], "gross_kg"),      # no net weight
-    ([{"category": "paper", "gross_kg": 9000, "tare_kg": 100}], "gross_kg"),     # more than the truck carries
-    ([{"category": "paper", "gross_kg": 500, "tare_kg": 600}], "tare_kg"),
-    ([{"category": "paper", "gross_kg": -1, "tare_kg": 0}], "gross_kg"),
-    ([{"category": "paper", "gross_kg": 500, "tare_kg": 0, "grade": "Z"}], "grade"),
-    ([{"category": "paper", "gross_kg": 500, "tare_kg": 0, "contamination_pct": 120}], "contamination_pct"),
-])
+@pytest.mark.parametrize(
+    "lines,field",
+    [
+        ([{"category": "paper", "gross_kg": 2000}], "tare_kg"),  # vehicle tare 3000 > gross
+        ([{"category": "paper", "gross_kg": 500, "tare_kg": 500}], "gross_kg"),  # no net weight
+        ([{"category": "paper", "gross_kg": 9000, "tare_kg": 100}], "gross_kg"),  # more than the truck carries
+        ([{"category": "paper", "gross_kg": 500, "tare_kg": 600}], "tare_kg"),
+        ([{"category": "paper", "gross_kg": -1, "tare_kg": 0}], "gross_kg"),
+        ([{"category": "paper", "gross_kg": 500, "tare_kg": 0, "grade": "Z"}], "grade"),
+        ([{"category": "paper", "gross_kg": 500, "tare_kg": 0, "contamination_pct": 120}], "contamination_pct"),
+    ],
+)
 def test_bad_intake_lines_are_422_and_write_nothing(center, session, lines, field):
     before = (count(session, Intake), count(session, StockMovement), count(session, WalletEntry))
     resp = log(center, lines=lines)
@@ -60,8 +60,10 @@ def test_operators_log_only_at_their_own_center(center):
 
 def test_settlement_credits_the_wallet_and_logs_hazardous_custody(center, session):
     """Door weights settle the booking at the price in force; lamps pay nothing but leave a chain of custody."""
-    weights = [{"booking_id": center.ids["booking"], "category": "paper.cardboard", "quantity": 28.5},
-               {"booking_id": center.ids["booking"], "category": "hazardous.fluorescent_lamps", "quantity": 1.5}]
+    weights = [
+        {"booking_id": center.ids["booking"], "category": "paper.cardboard", "quantity": 28.5},
+        {"booking_id": center.ids["booking"], "category": "hazardous.fluorescent_lamps", "quantity": 1.5},
+    ]
     resp = log(center, booking_weights=weights)
     assert resp.status_code == 201, resp.get_json()
     wallet = center.client.get("/api/v1/me/wallet", headers=center.headers("resident")).get_json()
@@ -71,7 +73,10 @@ def test_settlement_credits_the_wallet_and_logs_hazardous_custody(center, sessio
     assert b.status == "settled" and b.collected_kg == 30.0
     assert [e.to_status for e in b.events][-2:] == ["received", "settled"]
     custody = session.scalars(select(CustodyEvent).where(CustodyEvent.booking_id == b.id)).all()
-    assert [(e.from_party.split()[0], e.to_party.split()[0]) for e in custody] == [("resident", "vehicle"), ("vehicle", "center")]
+    assert [(e.from_party.split()[0], e.to_party.split()[0]) for e in custody] == [
+        ("resident", "vehicle"),
+        ("vehicle", "center"),
+    ]
     other = center.client.get("/api/v1/me/wallet", headers=center.headers("resident2")).get_json()
     assert other["entries"] == [] and Decimal(other["balance"]) == 0
 
@@ -80,14 +85,20 @@ def test_correction_is_a_new_record_and_keeps_the_trail(center, session):
     """Correcting an intake reverses its stock and credits and applies the new figures; the old record stays."""
     weights = [{"booking_id": center.ids["booking"], "category": "paper.cardboard", "quantity": 30}]
     first = log(center, booking_weights=weights).get_json()
-    fixed = log(center, lines=[{"category": "paper.cardboard", "gross_kg": 3400}], corrects_id=first["id"],
-                reason="scale was off", booking_weights=[{**weights[0], "quantity": 20}])
+    fixed = log(
+        center,
+        lines=[{"category": "paper.cardboard", "gross_kg": 3400}],
+        corrects_id=first["id"],
+        reason="scale was off",
+        booking_weights=[{**weights[0], "quantity": 20}],
+    )
     assert fixed.status_code == 201, fixed.get_json()
     trail = center.client.get(intake_url(center), headers=center.headers("operator")).get_json()
     assert [(i["id"], i["corrects_id"]) for i in trail] == [(fixed.get_json()["id"], first["id"]), (first["id"], None)]
     assert trail[1]["lines"][0]["net_kg"] == 500  # nothing edited in place
-    stock = center.client.get(f"/api/v1/sorting-centers/{center.ids['center_a']}/stock",
-                              headers=center.headers("operator")).get_json()
+    stock = center.client.get(
+        f"/api/v1/sorting-centers/{center.ids['center_a']}/stock", headers=center.headers("operator")
+    ).get_json()
     assert stock == [{"category": "paper.cardboard", "name_en": "Cardboard", "name_zh": "纸板箱", "kg": 400.0}]
     wallet = center.client.get("/api/v1/me/wallet", headers=center.headers("resident")).get_json()
     amounts = [Decimal(e["amount"]) for e in wallet["entries"]]
@@ -107,8 +118,12 @@ def test_lots_cannot_exceed_stock(center, session):
     assert count(session, Lot) == 0
     lot = center.client.post(url, json={**body, "weight_kg": 300}, headers=h).get_json()
     assert center.client.post(url, json={**body, "weight_kg": 201}, headers=h).status_code == 409
-    assert center.client.post(url, json={**body, "market_id": center.ids["center_b"], "weight_kg": 1},
-                              headers=h).status_code == 422
+    assert (
+        center.client.post(
+            url, json={**body, "market_id": center.ids["center_b"], "weight_kg": 1}, headers=h
+        ).status_code
+        == 422
+    )
     got = center.client.post(f"/api/v1/lots/{lot['id']}/receive", json={"received_kg": 298}, headers=h).get_json()
     assert got["status"] == "received" and got["received_kg"] == 298
     rows, problems = audit(session, tolerance_pct=10)

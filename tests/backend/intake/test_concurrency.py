@@ -1,4 +1,5 @@
 """Concurrent lot shipments on PostgreSQL never take more than the stock."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor

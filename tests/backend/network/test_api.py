@@ -1,4 +1,5 @@
 """Registry API behaviour: ETags, pagination, filters, the generated spec."""
+
 from __future__ import annotations
 
 from backend.network.services import sites as network
@@ -36,9 +37,17 @@ def test_deactivate_keeps_the_record_but_marks_it_inactive(world):
 def test_sites_paginate_and_filter_by_tier_district_and_distance(world, session):
     """Pagination headers count all matches; near-point filtering keeps only sites in the radius, nearest first."""
     for i in range(7):
-        network.create_site(session, {"tier": "collection_point", "name": f"P{i}", "district": "Xihu",
-                                      "lat": 30.25 + i * 0.01, "lon": 120.10,
-                                      "sorting_center_id": world.ids["center_a"]})
+        network.create_site(
+            session,
+            {
+                "tier": "collection_point",
+                "name": f"P{i}",
+                "district": "Xihu",
+                "lat": 30.25 + i * 0.01,
+                "lon": 120.10,
+                "sorting_center_id": world.ids["center_a"],
+            },
+        )
     c, h = world.client, world.headers("dispatcher")
     resp = c.get("/api/v1/sites?tier=collection_point&page=2&page_size=3", headers=h)
     import json
@@ -55,7 +64,9 @@ def test_sites_paginate_and_filter_by_tier_district_and_distance(world, session)
 def test_bins_filter_by_sorting_center(world):
     """Bins can be listed per sorting center (through their collection point)."""
     c, h = world.client, world.headers("dispatcher")
-    assert [b["id"] for b in c.get(f"/api/v1/bins?sorting_center_id={world.ids['center_a']}", headers=h).get_json()] == [world.ids["bin"]]
+    assert [
+        b["id"] for b in c.get(f"/api/v1/bins?sorting_center_id={world.ids['center_a']}", headers=h).get_json()
+    ] == [world.ids["bin"]]
     assert c.get(f"/api/v1/bins?sorting_center_id={world.ids['center_b']}", headers=h).get_json() == []
 
 
@@ -63,8 +74,16 @@ def test_openapi_spec_documents_paths_security_and_errors(client):
     """The generated spec lists the registry paths, the bearer scheme and 422/401/403 answers."""
     spec = client.get("/api/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
-    for path in ("/api/v1/sites", "/api/v1/sites/{site_id}", "/api/v1/bins", "/api/v1/vehicles",
-                 "/api/v1/categories", "/api/v1/auth/token", "/api/v1/auth/register", "/api/v1/users"):
+    for path in (
+        "/api/v1/sites",
+        "/api/v1/sites/{site_id}",
+        "/api/v1/bins",
+        "/api/v1/vehicles",
+        "/api/v1/categories",
+        "/api/v1/auth/token",
+        "/api/v1/auth/register",
+        "/api/v1/users",
+    ):
         assert path in spec["paths"], path
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     post_site = spec["paths"]["/api/v1/sites"]["post"]

@@ -1,21 +1,23 @@
 """End to end: the demo city, simulated readings, residents' bookings -> a plan solved in
 the background -> GeoJSON that validates -> dispatch -> stop events -> bookings collected
 and bins reset -> a re-plan with a moved and a dropped stop."""
+
 from __future__ import annotations
 
 import json
 import time
 from collections import Counter
-from datetime import datetime, time as dtime, timedelta
+from datetime import datetime, timedelta
+from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
 import geojson
 import pytest
 
-from backend.network.models import Bin, Site
-from backend.telemetry.models import BinState
 from backend.bookings.models import Booking
 from backend.demo.seed import DEMO_PASSWORD, seed_demo_city
+from backend.network.models import Bin, Site
+from backend.telemetry.models import BinState
 from iot.simulator import Simulator
 from tests.support.clock import city_today
 
@@ -24,7 +26,9 @@ TOMORROW = city_today() + timedelta(days=1)
 
 
 def token(client, username):
-    return client.post("/api/v1/auth/token", json={"username": username, "password": DEMO_PASSWORD}).get_json()["access_token"]
+    return client.post("/api/v1/auth/token", json={"username": username, "password": DEMO_PASSWORD}).get_json()[
+        "access_token"
+    ]
 
 
 def wait_done(client, plan_id, headers, timeout=120):
@@ -56,8 +60,11 @@ def test_booking_to_plan_to_collection(demo_city, session):
     for k in range(1, 7):
         h = {"Authorization": f"Bearer {token(c, f'resident{k}')}"}
         start = datetime.combine(TOMORROW, dtime(8 + 2 * (k % 2)), TZ).isoformat()
-        r = c.post("/api/v1/bookings", json={"items": [{"category": "paper.cardboard", "quantity": 15 + k}],
-                                             "window_start": start}, headers=h)
+        r = c.post(
+            "/api/v1/bookings",
+            json={"items": [{"category": "paper.cardboard", "quantity": 15 + k}], "window_start": start},
+            headers=h,
+        )
         assert r.status_code == 201, r.get_json()
         booked.append(r.get_json())
     center_id = Counter(b["center_id"] for b in booked).most_common(1)[0][0]
@@ -124,22 +131,31 @@ def test_replan_pins_a_moved_stop_and_leaves_out_a_dropped_one(demo_city, sessio
 
     from backend.network.models import Vehicle
 
-    center_id = session.execute(select(Site.sorting_center_id, func.count()).join(Bin, Bin.site_id == Site.id)
-                                .group_by(Site.sorting_center_id).order_by(func.count().desc())).first()[0]
+    center_id = session.execute(
+        select(Site.sorting_center_id, func.count())
+        .join(Bin, Bin.site_id == Site.id)
+        .group_by(Site.sorting_center_id)
+        .order_by(func.count().desc())
+    ).first()[0]
     for v in session.scalars(select(Vehicle).where(Vehicle.home_center_id == center_id)):
         v.capacity_m3 = 1.5  # small trucks: the day needs several routes
     session.commit()
-    pid = c.post("/api/v1/plans", json={"center_id": center_id, "date": TOMORROW.isoformat(),
-                                        "options": {"time_limit": 2}}, headers=disp).get_json()["id"]
+    pid = c.post(
+        "/api/v1/plans",
+        json={"center_id": center_id, "date": TOMORROW.isoformat(), "options": {"time_limit": 2}},
+        headers=disp,
+    ).get_json()["id"]
     plan, _ = wait_done(c, pid, disp)
     assert plan["status"] == "done" and len(plan["routes"]) >= 2, plan["summary"]
     r1, r2 = plan["routes"][0], plan["routes"][1]
     moving = next(st for st in r1["stops"] if st["kind"] != "unload")
     dropping = next(st for st in r2["stops"] if st["kind"] != "unload")
     key = lambda st: ("bin", st["bin_id"]) if st["kind"] == "bin" else ("booking", st["booking_id"])  # noqa: E731
-    resp = c.post(f"/api/v1/plans/{plan['id']}/replan",
-                  json={"moves": [{"stop_id": moving["id"], "route_id": r2["id"]}], "drops": [dropping["id"]]},
-                  headers=disp)
+    resp = c.post(
+        f"/api/v1/plans/{plan['id']}/replan",
+        json={"moves": [{"stop_id": moving["id"], "route_id": r2["id"]}], "drops": [dropping["id"]]},
+        headers=disp,
+    )
     assert resp.status_code == 202
     new, _ = wait_done(c, resp.get_json()["id"], disp)
     assert new["status"] == "done" and new["parent_id"] == plan["id"]
@@ -147,8 +163,9 @@ def test_replan_pins_a_moved_stop_and_leaves_out_a_dropped_one(demo_city, sessio
     assert where[key(moving)] == r2["vehicle_id"]
     assert key(dropping) not in where
     assert c.get(f"/api/v1/plans/{plan['id']}", headers=disp).get_json()["status"] == "superseded"
-    bad = c.post(f"/api/v1/plans/{new['id']}/replan", json={"moves": [{"stop_id": 10**6, "route_id": r2["id"]}]},
-                 headers=disp)
+    bad = c.post(
+        f"/api/v1/plans/{new['id']}/replan", json={"moves": [{"stop_id": 10**6, "route_id": r2["id"]}]}, headers=disp
+    )
     assert bad.status_code == 422
 
 
@@ -163,8 +180,11 @@ def test_operators_see_only_their_own_centers_plans(demo_city, session):
     other = next(s.id for s in session.query(Site).filter(Site.tier == "sorting_center") if s.id != own)
     ids = {}
     for center in (own, other):
-        ids[center] = c.post("/api/v1/plans", json={"center_id": center, "date": TOMORROW.isoformat(),
-                                                    "options": {"time_limit": 1}}, headers=disp).get_json()["id"]
+        ids[center] = c.post(
+            "/api/v1/plans",
+            json={"center_id": center, "date": TOMORROW.isoformat(), "options": {"time_limit": 1}},
+            headers=disp,
+        ).get_json()["id"]
     for center, pid in ids.items():
         wait_done(c, pid, disp)
         expected = 200 if center == own else 404

@@ -1,12 +1,13 @@
 """Helpers for the telemetry tests: one bin's messages at minutes after T0."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from backend.telemetry.services.readings import Incoming
 
-T0 = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=6)
+T0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=6)
 TOPIC = "recyclenet/v1/bins/T-BIN-1/telemetry"
 
 

@@ -1,5 +1,6 @@
 """Ingest workers sharing the subscription, on PostgreSQL: a batch that touches a bin
 another worker's batch holds waits for it, then builds on the state it committed."""
+
 from __future__ import annotations
 
 import threading

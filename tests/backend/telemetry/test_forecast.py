@@ -1,12 +1,13 @@
 """Fill forecasts: robust to sensor noise and to emptyings, aware of weekdays."""
+
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from backend.telemetry.services.forecast import forecast
 
-MONDAY = datetime(2026, 11, 2, tzinfo=timezone.utc)
+MONDAY = datetime(2026, 11, 2, tzinfo=UTC)
 
 
 def simulate(days: int, daily: list[float], noise: float = 2.0, empty_at: float = 90.0, seed: int = 1):

@@ -1,9 +1,10 @@
 """Ingest through the service layer (both databases): readings once, dead letters with
 reasons, bin state, alerts, offline detection; and the telemetry API."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -11,6 +12,7 @@ from backend.telemetry.models import Alert, BinState, DeadLetter, Reading
 from backend.telemetry.services import readings as telemetry
 from backend.telemetry.services.readings import DeviceDirectory, Incoming
 from tests.backend.telemetry.conftest import T0, TOPIC, msg
+
 
 def count(session, model) -> int:
     return session.scalar(select(func.count()).select_from(model))
@@ -100,7 +102,7 @@ def test_last_will_and_silence_take_a_bin_offline(world, session):
     telemetry.ingest_batch(session, [msg(5)], d)
     session.expire_all()
     assert session.get(BinState, world.ids["bin"]).online and alerts_of(session, "offline")[0].state == "closed"
-    gone = telemetry.mark_silent_offline(session, timedelta(minutes=30), now=datetime.now(timezone.utc) + timedelta(hours=2))
+    gone = telemetry.mark_silent_offline(session, timedelta(minutes=30), now=datetime.now(UTC) + timedelta(hours=2))
     session.expire_all()
     assert gone == 1 and not session.get(BinState, world.ids["bin"]).online
     assert [a.state for a in alerts_of(session, "offline")] == ["closed", "open"]
@@ -160,9 +162,13 @@ def test_retention_thins_old_readings_to_hourly_and_prunes_older(world, session)
     """Old readings keep one per hour; readings beyond the hourly window are removed."""
     from backend.telemetry.services.retention import apply_retention
 
-    base = datetime(2026, 1, 10, 8, 0, tzinfo=timezone.utc)
-    items = [Incoming(TOPIC, json.dumps({"ts": (base + timedelta(minutes=10 * k)).isoformat(), "fill_pct": 5}).encode(), base)
-             for k in range(18)]  # three hours of 10-minute readings
+    base = datetime(2026, 1, 10, 8, 0, tzinfo=UTC)
+    items = [
+        Incoming(
+            TOPIC, json.dumps({"ts": (base + timedelta(minutes=10 * k)).isoformat(), "fill_pct": 5}).encode(), base
+        )
+        for k in range(18)
+    ]  # three hours of 10-minute readings
     telemetry.ingest_batch(session, items, DeviceDirectory(), now=base + timedelta(days=1))
     outcome = apply_retention(session, keep_raw_days=30, keep_hourly_days=365, now=base + timedelta(days=60))
     assert outcome["thinned"] == 15 and count(session, Reading) == 3

@@ -1,4 +1,5 @@
 """The digital twin on a small seeded city (deterministic solver stop)."""
+
 from __future__ import annotations
 
 import math

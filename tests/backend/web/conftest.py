@@ -1,4 +1,5 @@
 """A live server over a seeded demo city, and headless Chromium driven by Playwright."""
+
 from __future__ import annotations
 
 import shutil
@@ -9,8 +10,15 @@ from werkzeug.serving import make_server
 
 from tests.support.servers import free_port
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +35,9 @@ def live(tmp_path_factory, request):
     app = create_app({**_test_settings(), "DATABASE_URL": f"sqlite:///{path}", "PLAN_TIME_LIMIT_S": 2})
     with app.app_context():
         seed_demo_city(db.session(), seed=3, n_bins=40)
-        Simulator.from_registry(db.session(), "mqtt://unused", interval=1800, speedup=1, seed=3,
-                                backfill_hours=72).backfill()
+        Simulator.from_registry(
+            db.session(), "mqtt://unused", interval=1800, speedup=1, seed=3, backfill_hours=72
+        ).backfill()
     db.session.remove()
     port = free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)

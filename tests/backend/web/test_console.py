@@ -1,5 +1,6 @@
 """The console in a real browser: a dispatcher plans and sees the routes, a resident books
 from a phone, an operator logs an intake and the stock changes. Screenshots are saved."""
+
 from __future__ import annotations
 
 import json
@@ -69,8 +70,10 @@ def test_operator_logs_an_intake_and_the_stock_changes(live, browser, tmp_path):
     page.fill("#intake-form input[name=tare]", "6400")
     page.click("#intake-form button[type=submit]")
     page.wait_for_selector("#stock tr[data-category='paper.cardboard']")
-    page.wait_for_function("Number(document.querySelector(\"#stock tr[data-category='paper.cardboard'] td.kg\")"
-                           f".textContent) === {before + 500}")
+    page.wait_for_function(
+        "Number(document.querySelector(\"#stock tr[data-category='paper.cardboard'] td.kg\")"
+        f".textContent) === {before + 500}"
+    )
     page.screenshot(path=str(tmp_path / "operator.png"))
     page.close()
 
