@@ -4,8 +4,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Every Python package, pinned with its hashes: what `make` installs is the same every week.
+# After changing dependencies in pyproject.toml: `make lock` (see CONTRIBUTING.md).
+LOCK := requirements.lock
 
-.PHONY: demo test system-deps install bench-solomon bench-scale clean
+.PHONY: demo test lint lock system-deps install bench-solomon bench-scale clean
 
 # Debian packages the project needs on a machine: PostgreSQL (tests start a throwaway
 # cluster), Mosquitto (broker for the demo and the tests), npm (the console's map library),
@@ -23,10 +26,11 @@ system-deps:
 		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
 	fi
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/pip install -q --no-deps -e .
 	@touch $(STAMP)
 
 LEAFLET := backend/web/static/vendor/leaflet/leaflet.js
@@ -48,8 +52,21 @@ demo: install
 	$(BIN)/recyclenet twin --days 3 --bins 120 --time-limit 2 --report instance/twin-report
 	$(BIN)/recyclenet demo --port 5000
 
-test: install
+# Lint, format and the import contracts of docs/architecture.md.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+test: install lint
 	$(BIN)/pytest -q -n 2 --dist loadfile
+
+# Re-resolve every dependency (newest releases pyproject.toml allows) into the lock file,
+# for every Python the project supports.
+lock: $(STAMP)
+	$(BIN)/pip install -q uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --universal \
+		--python-version 3.11 --custom-compile-command "make lock" -o $(LOCK)
 
 bench-solomon: install
 	$(BIN)/python bench/solomon.py --time-limit 10

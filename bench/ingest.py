@@ -260,7 +260,11 @@ def main() -> int:
             for scenario in scenarios:
                 for name, measure in consumers.items():
                     offset += 1  # each measurement its own day of readings
-                    rate = on_fresh_broker(lambda url: measure(url, offset, scenario == "backlog"))
+                    rate = on_fresh_broker(
+                        lambda url, measure=measure, offset=offset, scenario=scenario: measure(
+                            url, offset, scenario == "backlog"
+                        )
+                    )
                     rates.setdefault((scenario, name), []).append(rate)
                     print(f"  round {r + 1} {scenario:8} {name:30} {rate:8.0f}/s", flush=True)
         print(

@@ -50,7 +50,8 @@ def main() -> int:
             )
             c.execute(
                 text(
-                    "INSERT INTO sites (tier, name, address, district, lat, lon, opening_hours, active, version, sorting_center_id) "
+                    "INSERT INTO sites (tier, name, address, district, lat, lon, opening_hours, active, version, "
+                    "sorting_center_id) "
                     "VALUES ('collection_point', 'P', '', '', 30, 120, '', true, 1, 1)"
                 )
             )
@@ -58,7 +59,8 @@ def main() -> int:
                 text(
                     f"INSERT INTO bins (site_id, category_id, capacity_l, device_id, empty_distance_mm, "
                     f"full_distance_mm, fill_threshold_pct, status, active, version) "
-                    f"SELECT 2, 1, 660, 'B' || g, 1200, 150, 80, 'in_service', true, 1 FROM generate_series(1, {BINS}) g"
+                    "SELECT 2, 1, 660, 'B' || g, 1200, 150, 80, 'in_service', true, 1 "
+                    f"FROM generate_series(1, {BINS}) g"
                 )
             )
         loaded = 0

@@ -121,7 +121,8 @@ def main() -> int:
                     "tuned_on": name in TUNED_ON,
                 }
             )
-            line += f" | {setup:>6}: {dist:9.2f} {res['vehicles']:3d} {'yes' if ok else 'NO':>3} {gap:6.2f} {res['seconds']:5.1f}"
+            ok_text = "yes" if ok else "NO"
+            line += f" | {setup:>6}: {dist:9.2f} {res['vehicles']:3d} {ok_text:>3} {gap:6.2f} {res['seconds']:5.1f}"
         print(line, flush=True)
     print()
     for setup in setups:

@@ -71,7 +71,7 @@ def _sectors(model: Model, depot, vehicles, stop_ids: list[int], part_size: int)
                 if home is not None:
                     sec.remove(i)
                     sectors[home].append(i)
-    return [_submodel(model, [v.index for v in fleet], sec) for fleet, sec in zip(fleets, sectors)]
+    return [_submodel(model, [v.index for v in fleet], sec) for fleet, sec in zip(fleets, sectors, strict=True)]
 
 
 def _apportion(n: int, weights: list[float]) -> list[int]:
@@ -85,7 +85,7 @@ def _apportion(n: int, weights: list[float]) -> list[int]:
     order = sorted(range(k), key=lambda i: exact[i] - extra[i], reverse=True)
     for i in order[: rest - sum(extra)]:
         extra[i] += 1
-    return [b + e for b, e in zip(base, extra)]
+    return [b + e for b, e in zip(base, extra, strict=True)]
 
 
 def _submodel(model: Model, vehicle_ids: list[int], stop_ids: list[int]):
@@ -134,7 +134,7 @@ def solve_decomposed(model: Model, params: SolverParams) -> Result:
     else:
         results = [_solve_part(job) for job in jobs]
     routes, dropped, objective = [], [], 0
-    for (sub, vehicle_ids, stop_ids), res in zip(parts, results):
+    for (_sub, vehicle_ids, stop_ids), res in zip(parts, results, strict=True):
         objective += res.objective
         for r in res.routes:
             r.vehicle = vehicle_ids[r.vehicle]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from routing.matrix import GreatCircleProvider, Location, MatrixProvider
@@ -150,10 +151,11 @@ class Model:
         if kg < 0 or m3 < 0 or service_time < 0:
             raise ModelError(f"stop {name}: quantities and service time must be >= 0")
         windows = tuple(sorted((int(a), int(b)) for a, b in windows))
-        for (a, b), nxt in zip(windows, windows[1:] + ((None, None),)):
+        for a, b in windows:
             if b < a:
                 raise ModelError(f"stop {name}: window ({a}, {b}) ends before it starts")
-            if nxt[0] is not None and nxt[0] <= b:
+        for (_, end), (next_start, _) in pairwise(windows):
+            if next_start <= end:
                 raise ModelError(f"stop {name}: time windows overlap")
         if not required and prize <= 0:
             raise ModelError(f"stop {name}: an optional stop needs a positive prize")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from routing.matrix import EuclideanProvider
@@ -86,7 +87,7 @@ def plan_distance(inst: Instance, routes: list[list[int]]) -> float:
     total = 0.0
     for route in routes:
         path = [inst.depot] + [by_number[n] for n in route] + [inst.depot]
-        total += sum(euclid(a, b) for a, b in zip(path, path[1:]))
+        total += sum(euclid(a, b) for a, b in pairwise(path))
     return total
 
 

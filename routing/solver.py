@@ -8,6 +8,7 @@ OR-Tools accepts only if they satisfy the whole model.
 from __future__ import annotations
 
 import time
+from itertools import pairwise
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
@@ -84,7 +85,7 @@ class Built:
                 continue
             var = dim.CumulVar(manager.NodeToIndex(lay.stop_node(s.index)))
             var.SetRange(s.windows[0][0], s.windows[-1][1])
-            for (_, end), (nxt, _) in zip(s.windows, s.windows[1:]):
+            for (_, end), (nxt, _) in pairwise(s.windows):
                 var.RemoveInterval(end + 1, nxt - 1)
 
     def _stops(self) -> None:

@@ -147,7 +147,8 @@ def _settle(session: Session, intake: Intake, center: Site, vehicle: Vehicle, us
                 "hazardous: no payment, chain of custody logged"
                 if w.category.hazardous
                 else (
-                    f"{w.quantity:g} {w.category.unit} {w.category.code} at {price.amount if price else 0}/{w.category.unit}"
+                    f"{w.quantity:g} {w.category.unit} {w.category.code} "
+                    f"at {price.amount if price else 0}/{w.category.unit}"
                 )
             )
             session.add(

@@ -46,7 +46,8 @@ def plan_command(center_id: int, day, time_limit: float | None, horizon_hours: f
         plate = db.session.get(Vehicle, r.vehicle_id).plate
         stops = sum(1 for s in r.stops if s.kind != "unload")
         click.echo(
-            f"{r.seq:5d} {plate:>12} {stops:5d} {r.trips:5d} {r.distance_km:8.1f} {r.empty_km:8.1f} {r.collected_kg:8.0f}"
+            f"{r.seq:5d} {plate:>12} {stops:5d} {r.trips:5d} "
+            f"{r.distance_km:8.1f} {r.empty_km:8.1f} {r.collected_kg:8.0f}"
         )
     s = plan.summary
     p, b, saving = s["plan"], s.get("baseline"), s.get("saving")

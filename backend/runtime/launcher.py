@@ -117,6 +117,6 @@ def demo(port: int, mqtt_port: int, speedup: float) -> None:
                     stop["now"] = True
             time.sleep(0.5)
     finally:
-        for name, proc in reversed(children):  # web, simulator, worker (acks its batch), broker last
+        for _name, proc in reversed(children):  # web, simulator, worker (acks its batch), broker last
             stop_process(proc)
         click.echo("demo stopped.")

@@ -1,1 +1,2 @@
-"""Smart-bin telemetry: readings, bin states, alerts, forecasts, devices, retention, and the device contract (payload codec, topics, broker ACL)."""
+"""Smart-bin telemetry: readings, bin states, alerts, forecasts, devices, retention, and the
+device contract (payload codec, topics, broker passwords and ACL) that iot/ transports."""

@@ -51,7 +51,7 @@ def _plots(figures: dict, out: Path) -> list[str]:
                 if cumulative_ratio:
                     km = list(accumulate(d["km"] for d in daily[p]))
                     t = list(accumulate(d["tonnes"] for d in daily[p]))
-                    ys = [k / x if x else None for k, x in zip(km, t)]
+                    ys = [k / x if x else None for k, x in zip(km, t, strict=True)]
                 else:
                     ys = [d[key] for d in daily[p]]
                 ax.plot(days, ys, marker="o", ms=3, label=LABELS[p], color=COLORS[p])

@@ -26,16 +26,16 @@ from backend.bookings.models import Booking
 from backend.bookings.services import SlotPolicy
 from backend.core import migrate
 from backend.core.db import make_engine
-from backend.demo.fill import daily_fill
 from backend.demo.seed import seed_demo_city
-from backend.network.models import Bin, MaterialCategory, Site, Vehicle
+from backend.network.models import Bin, Vehicle
 from backend.planning.models import Plan
 from backend.planning.services.dispatch import create_plan
 from backend.telemetry import topics
 from backend.telemetry.services import readings as telemetry
 from backend.twin import static
 from backend.twin.execute import Executed, Visit, drive, schedule
-from backend.twin.world import TwinBin, make_world
+from backend.twin.registry import copy_registry, load_registry
+from backend.twin.world import make_world
 from routing import SolverParams
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -79,113 +79,6 @@ def _params(cfg: TwinConfig) -> SolverParams:
     return SolverParams(time_limit=cfg.time_limit)
 
 
-def _registry(s: Session, cfg: TwinConfig):
-    rng = random.Random(cfg.seed)
-    rows = s.execute(
-        select(Bin, Site, MaterialCategory)
-        .join(Site, Bin.site_id == Site.id)
-        .join(MaterialCategory, Bin.category_id == MaterialCategory.id)
-        .where(Bin.active.is_(True))
-        .order_by(Bin.id)
-    ).all()
-    bins = [
-        TwinBin(
-            b.id,
-            site.sorting_center_id,
-            site.lat,
-            site.lon,
-            cat.code,
-            cat.density_kg_m3,
-            b.capacity_l,
-            b.fill_threshold_pct,
-            daily_fill(cat.code) * rng.uniform(0.5, 1.6),
-        )
-        for b, site, cat in rows
-    ]
-    centers = {}
-    for c in s.scalars(select(Site).where(Site.tier == "sorting_center", Site.active.is_(True)).order_by(Site.id)):
-        vehicles = [
-            {
-                "plate": v.plate,
-                "capacity_kg": v.capacity_kg,
-                "capacity_m3": v.capacity_m3,
-                "shift": (
-                    v.shift_start.hour * 3600 + v.shift_start.minute * 60,
-                    v.shift_end.hour * 3600 + v.shift_end.minute * 60,
-                ),
-                "categories": [k.code for k in v.categories] or None,
-                "hazardous": v.hazardous_licence,
-                "cost_per_km": v.cost_per_km,
-                "fixed_cost": v.fixed_cost,
-            }
-            for v in s.scalars(
-                select(Vehicle).where(Vehicle.home_center_id == c.id, Vehicle.active.is_(True)).order_by(Vehicle.id)
-            )
-        ]
-        if vehicles:
-            centers[c.id] = {"id": c.id, "name": c.name, "lat": c.lat, "lon": c.lon, "vehicles": vehicles}
-    points = [
-        (p.sorting_center_id, p.lat, p.lon)
-        for p in s.scalars(select(Site).where(Site.tier == "collection_point", Site.active.is_(True)).order_by(Site.id))
-        if p.sorting_center_id in centers
-    ]
-    return bins, centers, points
-
-
-def _copy_registry(source_url: str, s: Session) -> None:
-    """Load a city's network (sites, bins, vehicles) from another database into the scratch one."""
-    from backend.network.services import assets
-    from backend.network.services import sites as network
-
-    src = Session(make_engine(source_url))
-    ids = {}
-    cats = {c.code: c.id for c in s.scalars(select(MaterialCategory))}
-    src_sites = src.scalars(select(Site).order_by(Site.id)).all()
-    for tier in ("distribution_market", "sorting_center", "collection_point"):
-        for site in (x for x in src_sites if x.tier == tier and x.active):
-            data = {
-                "tier": tier,
-                "name": site.name,
-                "district": site.district,
-                "lat": site.lat,
-                "lon": site.lon,
-                "category_ids": [cats[c.code] for c in site.categories],
-            }
-            if tier == "collection_point":
-                data["sorting_center_id"] = ids[site.sorting_center_id]
-            ids[site.id] = network.create_site(s, data).id
-    for b in src.scalars(select(Bin).where(Bin.active.is_(True))):
-        if b.site_id in ids:
-            assets.create_bin(
-                s,
-                {
-                    "site_id": ids[b.site_id],
-                    "category_id": cats[b.category.code],
-                    "capacity_l": b.capacity_l,
-                    "device_id": b.device_id,
-                    "fill_threshold_pct": b.fill_threshold_pct,
-                },
-            )
-    for v in src.scalars(select(Vehicle).where(Vehicle.active.is_(True))):
-        if v.home_center_id in ids:
-            assets.create_vehicle(
-                s,
-                {
-                    "plate": v.plate,
-                    "home_center_id": ids[v.home_center_id],
-                    "capacity_kg": v.capacity_kg,
-                    "capacity_m3": v.capacity_m3,
-                    "hazardous_licence": v.hazardous_licence,
-                    "shift_start": v.shift_start,
-                    "shift_end": v.shift_end,
-                    "cost_per_km": v.cost_per_km,
-                    "fixed_cost": v.fixed_cost,
-                    "category_ids": [cats[c.code] for c in v.categories],
-                },
-            )
-    src.close()
-
-
 class Twin:
     def __init__(self, cfg: TwinConfig, workdir: Path) -> None:
         self.cfg = cfg
@@ -194,10 +87,10 @@ class Twin:
         self.engine = make_engine(self.url)
         self.s = Session(self.engine, expire_on_commit=False)
         if cfg.source_url:
-            _copy_registry(cfg.source_url, self.s)
+            copy_registry(cfg.source_url, self.s)
         else:
             seed_demo_city(self.s, seed=cfg.seed, n_bins=cfg.bins)
-        self.bins, self.centers, points = _registry(self.s, cfg)
+        self.bins, self.centers, points = load_registry(self.s, cfg.seed)
         self.by_id = {b.id: k for k, b in enumerate(self.bins)}
         per_day = cfg.bookings_per_day if cfg.bookings_per_day is not None else max(1.0, len(self.bins) / 30)
         total_days = WARMUP_DAYS + cfg.days
@@ -242,7 +135,7 @@ class Twin:
     def _readings(self, day: int, hour: int) -> list:
         now = self.at(day, hour + 1) - timedelta(minutes=1)
         items = []
-        for b, fill in zip(self.bins, self.fill["need"]):
+        for b, fill in zip(self.bins, self.fill["need"], strict=True):
             shown = round(min(100.0, max(0.0, fill + self.noise.gauss(0, 1.5))), 1)
             payload = json.dumps({"ts": now.isoformat(), "fill_pct": shown, "battery_pct": 80}).encode()
             items.append(telemetry.Incoming(topics.telemetry(self.devices[b.id]), payload, now))
@@ -369,7 +262,7 @@ class Twin:
             "need": self._need_routes(day) if measured else self._static_routes(day, fixed),
             "static": self._static_routes(day, fixed),
         }
-        for policy, routes in plans.items():
+        for routes in plans.values():
             for route, _, _, start_s in routes:
                 schedule(route.depot, route.visits, start_s, windows)
         batch = []

@@ -83,7 +83,7 @@ def test_sigkill_mid_stream_loses_nothing_and_stores_duplicates_once(pg_bins, co
     publisher = threading.Thread(target=publish_all)
     publisher.start()
     for kill_at in (len(messages) // 3, 2 * len(messages) // 3):
-        assert wait_until(lambda: counter.readings() + counter.dead() >= kill_at * 0.6, 60)
+        assert wait_until(lambda kill_at=kill_at: counter.readings() + counter.dead() >= kill_at * 0.6, 60)
         kill(worker, signal.SIGKILL)
         time.sleep(0.3)
         worker = start_worker(url, broker.url, tmp_path / "worker.log")

@@ -67,7 +67,7 @@ def test_two_processes_split_the_stream_and_agree_on_each_bins_state(pg_bins, co
             infos.append(burst.client.publish(topics.telemetry(device), json.dumps(body).encode(), qos=1))
             sent += 1
         if k == READINGS_PER_BIN // 2:
-            assert wait_until(lambda: counter.readings() > sent // 3, 30, every=0.01)
+            assert wait_until(lambda sent=sent: counter.readings() > sent // 3, 30, every=0.01)
             os.kill(children(worker.pid)[0], signal.SIGKILL)  # the supervisor reaps it
     for info in infos:
         info.wait_for_publish(30)

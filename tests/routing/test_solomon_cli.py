@@ -43,7 +43,7 @@ def test_cli_prints_json_with_routes_distance_and_feasibility(tmp_path):
     total = sum(
         math.dist(a, b)
         for r in res["routes"]
-        for a, b in zip([coords[0]] + [coords[n] for n in r], [coords[n] for n in r] + [coords[0]])
+        for a, b in zip([coords[0]] + [coords[n] for n in r], [coords[n] for n in r] + [coords[0]], strict=True)
     )
     assert abs(total - res["distance"]) < 1e-3
     assert res["vehicles"] == len(res["routes"])

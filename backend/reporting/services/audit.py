@@ -79,7 +79,7 @@ def audit(session: Session, tolerance_pct: float = 10.0) -> tuple[list[dict], li
         }
         rows.append(row)
 
-        def problem(check, expected, actual):
+        def problem(check, expected, actual, row=row):
             diff = 100 * (actual - expected) / expected if expected else None
             problems.append(
                 {

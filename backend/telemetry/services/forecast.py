@@ -56,7 +56,7 @@ def _slope_per_hour(points: list[tuple[datetime, float]]) -> float:
     ys = [f for _, f in points]
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
     sxx = sum((x - mx) ** 2 for x in xs)
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
 
 
 def rate_samples(readings: Sequence[tuple[datetime, float]]) -> list[tuple[int, float]]:

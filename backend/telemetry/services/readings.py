@@ -168,7 +168,7 @@ def _locked_states(session: Session, touched: set[int]) -> dict[int, SimpleNames
 def _namespaces(result) -> dict[int, SimpleNamespace]:
     # Plain tuples zipped with the keys: Row._mapping per row cost a quarter of the batch.
     keys = list(result.keys())
-    states = (SimpleNamespace(**dict(zip(keys, row))) for row in result.all())
+    states = (SimpleNamespace(**dict(zip(keys, row, strict=True))) for row in result.all())
     return {state.bin_id: state for state in states}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import pytest
 
@@ -38,7 +39,7 @@ def test_reported_km_are_the_sum_of_the_executed_routes(baseline_run):
     """Each day's km equals the length of its executed route paths, recomputed independently."""
     for policy in ("need", "static"):
         for day in baseline_run["daily"][policy]:
-            recomputed = sum(road_km(a, b) for r in day["routes"] for a, b in zip(r["path"], r["path"][1:]))
+            recomputed = sum(road_km(a, b) for r in day["routes"] for a, b in pairwise(r["path"]))
             assert day["km"] == pytest.approx(recomputed, abs=0.002 * (1 + sum(len(r["path"]) for r in day["routes"])))
             assert sum(r["km"] for r in day["routes"]) == pytest.approx(day["km"])
     total = sum(d["km"] for d in baseline_run["daily"]["need"])
