@@ -11,7 +11,6 @@ from backend.core.auth import STAFF_ROLES, current_user, roles
 from backend.core.extensions import db
 from backend.network.schemas import BinSchema
 from backend.network.services import assets
-from backend.telemetry.models import BinState
 from backend.telemetry.schemas import (
     AlertArgs,
     AlertSchema,
@@ -20,9 +19,8 @@ from backend.telemetry.schemas import (
     ReadingArgs,
     ReadingSchema,
 )
-from backend.telemetry.services import alerts, devices
+from backend.telemetry.services import alerts, devices, states
 from backend.telemetry.services import readings as telemetry
-from backend.telemetry.services.forecast import HISTORY, forecast
 
 readings = Blueprint("readings", __name__, url_prefix="/api/v1/bins", description="Bin telemetry")
 alerts_blp = Blueprint("alerts", __name__, url_prefix="/api/v1/alerts", description="Bin alerts")
@@ -42,11 +40,7 @@ class BinDetail(MethodView):
         # The ETag covers the registry fields only: a new reading must not make an
         # admin's pending edit fail with 412.
         readings.set_etag(b, BinSchema)
-        state = db.session.get(BinState, b.id)
-        since = datetime.now(UTC) - HISTORY
-        fc = forecast(telemetry.fill_history(db.session, b.id, since), b.fill_threshold_pct)
-        # Raw attribute values: the response schema does the serializing.
-        return {**{name: getattr(b, name) for name in BinSchema().dump_fields}, "state": state, "forecast": fc}
+        return states.bin_detail(db.session, b, BinSchema().dump_fields)
 
 
 @readings.route("/states")
@@ -55,32 +49,7 @@ class BinStates(MethodView):
     @readings.response(200)
     def get(self):
         """Every active bin with its location and current state, for the dispatcher's map"""
-        from sqlalchemy import select
-
-        from backend.network.models import Bin, Site
-
-        rows = db.session.execute(
-            select(Bin, Site.lat, Site.lon, BinState)
-            .join(Site, Bin.site_id == Site.id)
-            .outerjoin(BinState, BinState.bin_id == Bin.id)
-            .where(Bin.active.is_(True))
-            .order_by(Bin.id)
-        )
-        return [
-            {
-                "bin_id": b.id,
-                "site_id": b.site_id,
-                "device_id": b.device_id,
-                "category_id": b.category_id,
-                "lat": lat,
-                "lon": lon,
-                "threshold": b.fill_threshold_pct,
-                "fill_pct": st.fill_pct if st else None,
-                "online": bool(st and st.online),
-                "device_status": st.device_status if st else "ok",
-            }
-            for b, lat, lon, st in rows
-        ]
+        return states.list_bin_states(db.session)
 
 
 @readings.route("/<int:bin_id>/readings")
