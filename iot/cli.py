@@ -12,9 +12,19 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from backend.core.extensions import db
+from backend.network.models import Bin
+from backend.telemetry import broker_auth as mqtt_auth
+from backend.telemetry.models import Reading
+from backend.telemetry.services import readings as telemetry
+from backend.telemetry.services.devices import broker_accounts, issue_credentials
+from backend.telemetry.services.retention import apply_retention
+from iot import supervisor
+from iot.ingest import IngestWorker, Settings
 from iot.mqtt import BrokerUrl
+from iot.simulator import Simulator
 
 
 @click.command("ingest")
@@ -48,14 +58,11 @@ from iot.mqtt import BrokerUrl
 @with_appcontext
 def ingest(client_id: str, batch_size: int, session_expiry: int, no_shared: bool, processes: int) -> None:
     """Run the telemetry ingest worker until SIGTERM/SIGINT."""
-    from backend.core.extensions import db
-    from iot.ingest import IngestWorker, Settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     if processes > 1:
         if no_shared:
             raise click.UsageError("--processes needs the shared subscription (drop --no-shared)")
-        from iot import supervisor
 
         sys.exit(supervisor.run(processes, client_id, batch_size, session_expiry))
     worker = IngestWorker(
@@ -83,8 +90,6 @@ def telemetry_group() -> None:
 @with_appcontext
 def telemetry_stats(fmt: str) -> None:
     """Counts of readings, dead letters, devices."""
-    from backend.core.extensions import db
-    from backend.telemetry.services import readings as telemetry
 
     figures = telemetry.stats(db.session())
     click.echo(json.dumps(figures) if fmt == "json" else "\n".join(f"{k}: {v}" for k, v in figures.items()))
@@ -98,8 +103,6 @@ def telemetry_stats(fmt: str) -> None:
 @with_appcontext
 def telemetry_retention(keep_raw_days: int, keep_hourly_days: int) -> None:
     """Thin readings older than --keep-raw-days to one per bin and hour; prune beyond."""
-    from backend.core.extensions import db
-    from backend.telemetry.services.retention import apply_retention
 
     outcome = apply_retention(db.session(), keep_raw_days, keep_hourly_days)
     click.echo(json.dumps(outcome))
@@ -119,9 +122,6 @@ def devices_group() -> None:
 @with_appcontext
 def devices_credentials(device_ids, rotate: bool, out: str) -> None:
     """Issue MQTT passwords to bins; the clear passwords go to --out, only hashes are stored."""
-    from backend.core.extensions import db
-    from backend.network.models import Bin
-    from backend.telemetry.services.devices import issue_credentials
 
     stmt = select(Bin).where(Bin.active.is_(True))
     if device_ids:
@@ -148,9 +148,6 @@ def mqtt_auth_group() -> None:
 @with_appcontext
 def mqtt_auth_export(directory: str, simulator_password: str | None) -> None:
     """Write a Mosquitto password file and ACL file to DIRECTORY."""
-    from backend.core.extensions import db
-    from backend.telemetry import broker_auth as mqtt_auth
-    from backend.telemetry.services.devices import broker_accounts
 
     broker = BrokerUrl.parse(current_app.config["MQTT_URL"])
     if not broker.username or not broker.password:
@@ -182,8 +179,6 @@ def simulate_bins(
     interval: float, speedup: float, duration: float, seed: int, bad_rate: float, backfill_hours: float, offline: bool
 ) -> None:
     """Publish realistic telemetry for the registered bins over MQTT."""
-    from backend.core.extensions import db
-    from iot.simulator import Simulator
 
     url = os.environ.get("RECYCLENET_SIMULATOR_MQTT_URL", current_app.config["MQTT_URL"])
     sim = Simulator.from_registry(
@@ -196,10 +191,6 @@ def simulate_bins(
         backfill_hours=backfill_hours,
     )
     if offline:
-        from sqlalchemy import func
-
-        from backend.telemetry.models import Reading
-
         if db.session.scalar(select(func.count()).select_from(Reading)):
             click.echo("readings exist already: no backfill")
             return

@@ -22,7 +22,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from backend.demo.fill import WEEKDAY_FACTOR, daily_fill
+from backend.network.models import Bin, MaterialCategory
+from backend.planning.services.baseline import round_days
 from backend.telemetry import topics
+from backend.telemetry.models import BinState
+from backend.telemetry.services.readings import DeviceDirectory, Incoming, ingest_batch, record_emptying
 from iot import mqtt as rn_mqtt
 
 CITY_TZ = ZoneInfo("Asia/Shanghai")
@@ -74,7 +78,6 @@ class Simulator:
         bad_rate: float = 0.01,
         backfill_hours: float = 24.0,
     ) -> Simulator:
-        from backend.network.models import Bin, MaterialCategory
 
         rng = random.Random(seed)
         start = datetime.now(UTC) - timedelta(hours=backfill_hours)
@@ -85,8 +88,6 @@ class Simulator:
             .order_by(Bin.id)
         )
         bins = []
-        from backend.planning.services.baseline import round_days
-        from backend.telemetry.models import BinState
 
         # Continue from what the platform last heard, so a restarted simulator does not
         # look like a sensor fault (a sudden drop with no collection).
@@ -119,8 +120,6 @@ class Simulator:
             and (b.last_collected is None or b.last_collected.astimezone(CITY_TZ).date() != local.date())
         )
         if due:
-            from backend.telemetry.services.readings import record_emptying
-
             record_emptying(self.session, b.bin_id, until)
             b.fill, b.last_collected = self.rng.uniform(0, 3), until
 
@@ -158,7 +157,6 @@ class Simulator:
     def backfill(self, until: datetime | None = None, batch: int = 2000) -> int:
         """History without a broker: the same reports, straight through the ingest service
         (tests, demos and the digital twin). Emptyings are recorded as the bins are collected."""
-        from backend.telemetry.services.readings import DeviceDirectory, Incoming, ingest_batch
 
         until = until or datetime.now(UTC)
         directory, items, n = DeviceDirectory(), [], 0

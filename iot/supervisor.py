@@ -55,7 +55,7 @@ def stop_process(proc: subprocess.Popen, grace_s: float = 15.0) -> None:
 def _die_with_parent() -> None:
     """Linux: a child gets SIGTERM if the supervisor is killed outright (no orphans)."""
     try:
-        import ctypes
+        import ctypes  # local: only this Linux-only call needs it
 
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except OSError:

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -54,10 +56,8 @@ def ensure_unique(session: Session, model, column, value, field: str, exclude_id
 def dialect_insert(session: Session):
     """INSERT with ON CONFLICT, which PostgreSQL and SQLite both have (with one syntax)."""
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+        return pg_insert
+    return sqlite_insert
 
 
 def commit(session: Session) -> None:

@@ -6,6 +6,9 @@ tables by name) and PostgreSQL, and let autogenerate compare them.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import pkgutil
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, ForeignKey, MetaData, String, Text, UniqueConstraint, func
@@ -77,11 +80,8 @@ def import_all_models() -> None:
     a new domain's models are found without a list to keep in step, and ``core`` imports no
     domain by name.
     """
-    import importlib
-    import importlib.util
-    import pkgutil
 
-    import backend
+    import backend  # local: the package this module belongs to, walked for its domains
 
     for info in pkgutil.iter_modules(backend.__path__):
         if info.ispkg and importlib.util.find_spec(f"backend.{info.name}.models") is not None:

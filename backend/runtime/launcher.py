@@ -7,6 +7,7 @@ here), the ingest worker, the bin simulator, and the web app in the foreground.
 
 from __future__ import annotations
 
+import getpass
 import os
 import secrets
 import shutil
@@ -21,6 +22,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from backend.core.extensions import db
+from backend.network.models import Bin
+from backend.telemetry import broker_auth as mqtt_auth
+from backend.telemetry.services.devices import broker_accounts, issue_credentials
 from iot.supervisor import stop_process
 
 
@@ -54,10 +59,6 @@ def _recyclenet() -> list[str]:
 @with_appcontext
 def demo(port: int, mqtt_port: int, speedup: float) -> None:
     """Run broker, ingest worker, bin simulator and web app together."""
-    from backend.core.extensions import db
-    from backend.network.models import Bin
-    from backend.telemetry import broker_auth as mqtt_auth
-    from backend.telemetry.services.devices import broker_accounts, issue_credentials
 
     home = Path(current_app.instance_path) / "mosquitto"
     home.mkdir(parents=True, exist_ok=True)
@@ -71,7 +72,6 @@ def demo(port: int, mqtt_port: int, speedup: float) -> None:
     accounts["recyclenet-simulator"] = mqtt_auth.mosquitto_hash(sim_pw)
     mqtt_auth.write_files(home, accounts, mqtt_auth.acl_text("recyclenet-ingest", "recyclenet-simulator"))
     mqtt_port = _free_port(mqtt_port)
-    import getpass
 
     (home / "mosquitto.conf").write_text(
         f"listener {mqtt_port} 127.0.0.1\npersistence true\npersistence_location {home}/\n"

@@ -24,6 +24,7 @@ HOW_STATIC = (
 
 
 def _plots(figures: dict, out: Path) -> list[str]:
+    # Local: matplotlib is slow to import and must get its headless backend before pyplot loads.
     import matplotlib
 
     matplotlib.use("Agg")

@@ -18,9 +18,11 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.accounts.services import create_user
 from backend.bookings import services as booking_service
 from backend.bookings.models import Booking
 from backend.bookings.services import SlotPolicy
@@ -28,6 +30,7 @@ from backend.core import migrate
 from backend.core.db import make_engine
 from backend.demo.seed import seed_demo_city
 from backend.network.models import Bin, Vehicle
+from backend.planning.jobs import run_plan
 from backend.planning.models import Plan
 from backend.planning.services.dispatch import create_plan
 from backend.telemetry import topics
@@ -115,7 +118,6 @@ class Twin:
         self.devices = dict(self.s.execute(select(Bin.id, Bin.device_id)).all())
 
     def _resident(self):
-        from backend.accounts.services import create_user
 
         return create_user(
             self.s,
@@ -165,7 +167,6 @@ class Twin:
 
     # -- one day -----------------------------------------------------------------------------
     def _need_routes(self, day: int) -> list[Executed]:
-        from backend.planning.jobs import run_plan
 
         routes = []
         key_of = {bk.db_id: bk.key for bk in self.world.bookings if bk.db_id}
@@ -337,7 +338,6 @@ class Twin:
 
 
 def run_twin(cfg: TwinConfig, progress=None) -> dict:
-    from flask import Flask
 
     workdir = Path(tempfile.mkdtemp(prefix="recyclenet-twin-"))
     # The scratch city's accounts are hashed like any other; the cost comes from an app

@@ -5,8 +5,10 @@ user's token, so they enforce exactly the API's permissions."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, send_from_directory
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, send_from_directory
+from swagger_ui_bundle import swagger_ui_path
 
 from backend.web.i18n import current_language, table
 
@@ -42,9 +44,6 @@ def console(page: str):
 @bp.get("/twin/<path:filename>")
 def twin_report(filename: str = "report.html"):
     """The digital twin's report from `make demo` (instance/twin-report)."""
-    from pathlib import Path
-
-    from flask import abort, current_app
 
     folder = Path(current_app.instance_path) / "twin-report"
     if not (folder / filename).is_file():
@@ -54,6 +53,5 @@ def twin_report(filename: str = "report.html"):
 
 @bp.get("/api/docs/static/<path:filename>")
 def swagger_assets(filename: str):
-    from swagger_ui_bundle import swagger_ui_path
 
     return send_from_directory(swagger_ui_path, filename)

@@ -12,6 +12,7 @@ from backend.bookings import services as bookings
 from backend.bookings.models import Booking
 from backend.core.common import commit, get_or_404
 from backend.core.errors import Conflict, Invalid, NotFound
+from backend.network.models import Site, Vehicle
 from backend.network.services.sites import center_of
 from backend.planning.models import Plan, PlanRoute, RouteStop
 from backend.telemetry.services.readings import record_emptying
@@ -184,7 +185,6 @@ def stop_event(session: Session, route_id: int, seq: int, user: User, data: dict
 
 def geojson(session: Session, plan: Plan) -> dict:
     """Routes as LineStrings (center -> stops in order -> center) and stops as Points."""
-    from backend.network.models import Site, Vehicle
 
     center = session.get(Site, plan.center_id)
     palette = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
