@@ -100,19 +100,23 @@ class UserView(MethodView):
     @users.etag
     @users.arguments(UserUpdateSchema)
     @users.response(200, UserSchema)
+    @users.alt_response(409, description="An admin's own role, status or password (use /me for the password)")
     def patch(self, data, user_id):
         """Update a user (If-Match required)"""
         user = accounts.get_user(db.session, user_id)
         users.check_etag(user, UserSchema)
+        accounts.refuse_own_lockout(current_user(), user, data)
         return accounts.update_user(db.session, user, data)
 
     @roles(users, "admin")
     @users.etag
     @users.response(204)
+    @users.alt_response(409, description="An admin cannot deactivate their own account")
     def delete(self, user_id):
         """Deactivate a user and end their sessions (If-Match required)"""
         user = accounts.get_user(db.session, user_id)
         users.check_etag(user, UserSchema)
+        accounts.refuse_own_lockout(current_user(), user, {"active": False})
         accounts.deactivate_user(db.session, user)
 
 

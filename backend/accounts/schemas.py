@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from backend.core.auth import ROLES
-from backend.core.schemas import Id, Latitude, Longitude, ResourceSchema, StrictSchema
+from backend.core.schemas import Flag, Id, Latitude, Longitude, ResourceSchema, StrictSchema
 
 Username = lambda **kw: fields.String(  # noqa: E731
     validate=validate.Regexp(r"^[A-Za-z0-9_.@-]{3,64}$", error="3-64 letters, digits or _.@-"), **kw
@@ -34,7 +34,7 @@ class UserUpdateSchema(ProfileSchema):
     password = Password()
     role = fields.String(validate=validate.OneOf(ROLES))
     sorting_center_id = Id(allow_none=True)
-    active = fields.Boolean()
+    active = Flag()
 
 
 class RegisterSchema(ProfileSchema):

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import User
 from backend.accounts.security import dummy_verify, hash_password, issue_token, read_token, verify_password
 from backend.core.common import apply, commit, ensure_unique, get_or_404, resolve
-from backend.core.errors import Invalid, Unauthorized
+from backend.core.errors import Conflict, Invalid, Unauthorized
 from backend.network.models import Site
 
 PROFILE_FIELDS = ("display_name", "phone", "address", "district", "lat", "lon")
@@ -65,6 +65,17 @@ def update_user(session: Session, user: User, data: dict) -> User:
             user.token_generation += 1  # every token issued before stops working
     commit(session)
     return user
+
+
+def refuse_own_lockout(actor: User, user: User, data: dict) -> None:
+    """An admin does not demote, deactivate or re-password themselves through the users
+    API: a slip would lock the city out of its own registry (another admin can, and the
+    password changes at /me, with the session ending as it should)."""
+    if actor.id != user.id:
+        return
+    for name in ("role", "active", "password"):
+        if name in data and (name == "password" or data[name] != getattr(user, name)):
+            raise Conflict(f"an admin cannot change their own {name} here", {name: ["not on your own account"]})
 
 
 def deactivate_user(session: Session, user: User) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from backend.bookings.models import BOOKING_STATUSES
-from backend.core.schemas import Id, Latitude, Longitude, StrictSchema
+from backend.core.schemas import Day, Id, Latitude, Longitude, Moment, StrictSchema
 
 
 class SlotArgs(StrictSchema):
-    date = fields.Date(required=True)
+    date = Day(required=True)
     lat = Latitude(required=True)
     lon = Longitude(required=True)
 
@@ -51,7 +51,7 @@ class BookingCreateSchema(StrictSchema):
     lon = Longitude()
     address = fields.String(validate=validate.Length(max=255))
     items = fields.List(fields.Nested(BookingItemSchema), required=True, validate=validate.Length(1, 20))
-    window_start = fields.AwareDateTime(required=True, metadata={"description": "Start of an offered slot"})
+    window_start = Moment(required=True, metadata={"description": "Start of an offered slot"})
     note = fields.String(load_default="", validate=validate.Length(max=500))
 
 
@@ -76,7 +76,7 @@ class BookingSchema(StrictSchema):
 
 class BookingArgs(StrictSchema):
     status = fields.String(validate=validate.OneOf(BOOKING_STATUSES))
-    date = fields.Date()
+    date = Day()
     center_id = Id()
 
 
@@ -85,4 +85,4 @@ class CancelSchema(StrictSchema):
 
 
 class RescheduleSchema(StrictSchema):
-    window_start = fields.AwareDateTime(required=True)
+    window_start = Moment(required=True)

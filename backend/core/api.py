@@ -3,15 +3,20 @@ a query, and the mapping of service errors to HTTP answers."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
+from functools import wraps
 from http import HTTPStatus
 
 import flask_smorest
-from flask import jsonify
+from flask import jsonify, request
+from flask_smorest import abort
 from sqlalchemy import func, select
+from werkzeug.exceptions import MethodNotAllowed
 
 from backend.core.errors import ServiceError
 from backend.core.extensions import db
+from backend.core.openapi import IF_MATCH_PATTERN
 
 
 def page(stmt, pagination, refine: Callable[[Sequence], list] | None = None):
@@ -26,6 +31,10 @@ def page(stmt, pagination, refine: Callable[[Sequence], list] | None = None):
         pagination.item_count = len(items)
         return items[pagination.first_item : pagination.last_item + 1]
     pagination.item_count = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    if pagination.first_item >= pagination.item_count:
+        # Past the last page: empty, without asking the database for an offset it may not
+        # be able to represent (any page number is valid; there is just nothing on it).
+        return []
     return session.scalars(stmt.offset(pagination.first_item).limit(pagination.page_size)).all()
 
 
@@ -35,9 +44,55 @@ class Blueprint(flask_smorest.Blueprint):
 
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 500}
 
+    def _check_precondition(self) -> None:
+        # Runs inside `etag`, after `roles`: an anonymous caller still gets 401 first.
+        check_if_match_syntax()
+        super()._check_precondition()
+
+    def arguments(self, schema, *, location="json", **kwargs):
+        """flask-smorest's ``arguments``; a JSON body the spec requires must be there.
+
+        webargs reads an absent body as ``{}``, which a schema of optional fields (every
+        PATCH) accepts: a request with no body at all would then go through as an empty
+        update. It is a 422 instead, as the spec's ``requestBody.required`` says.
+        """
+        decorator = super().arguments(schema, location=location, **kwargs)
+        if location != "json" or kwargs.get("required") is False:
+            return decorator
+
+        def wrap(func):
+            parsed = decorator(func)
+
+            @wraps(parsed)
+            def wrapper(*args, **kw):
+                if not request.get_data(cache=True):
+                    abort(422, errors={"json": {"_schema": ["a JSON body is required"]}})
+                return parsed(*args, **kw)
+
+            return wrapper
+
+        return wrap
+
+
+IF_MATCH_SYNTAX = re.compile(IF_MATCH_PATTERN)
+
+
+def check_if_match_syntax() -> None:
+    """An If-Match that is not entity tags is no precondition (428), rather than a tag that
+    matches nothing (412) or, garbled, a missing header."""
+    value = request.headers.get("If-Match")
+    if request.method in ("PUT", "PATCH", "DELETE") and value is not None and not IF_MATCH_SYNTAX.match(value):
+        abort(428, message='If-Match must be * or quoted entity tags, e.g. "1a2b"')
+
 
 def register_error_handler(app) -> None:
     """Service errors answer in flask-smorest's own body shape, field messages included."""
+
+    @app.errorhandler(MethodNotAllowed)
+    def _method_not_allowed(exc: MethodNotAllowed):
+        # flask-smorest's JSON body for HTTP errors drops werkzeug's Allow header (RFC 9110).
+        body = {"code": 405, "status": HTTPStatus(405).phrase}
+        return jsonify(body), 405, {"Allow": ", ".join(sorted(exc.valid_methods or ()))}
 
     @app.errorhandler(ServiceError)
     def _service_error(exc: ServiceError):

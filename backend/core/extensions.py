@@ -1,8 +1,7 @@
 """Extensions created at module level and bound to an app in ``create_app``."""
 
-from flask_smorest import Api
-
 from backend.core.db import Database
+from backend.core.openapi import Api
 
 db = Database()
 api = Api()

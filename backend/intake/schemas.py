@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from backend.core.schemas import Id, StrictSchema
+from backend.core.schemas import Day, Id, StrictSchema
 from backend.intake.models import GRADES
 
 Kg = lambda **kw: fields.Float(validate=validate.Range(min=0, max=100_000), **kw)  # noqa: E731
@@ -92,7 +92,7 @@ class PriceCreateSchema(StrictSchema):
     category = Code(required=True)
     amount = fields.Float(required=True, validate=validate.Range(min=0, max=100_000))
     unit = fields.String(validate=validate.OneOf(("kg", "piece")))
-    effective_from = fields.Date(required=True)
+    effective_from = Day(required=True)
 
 
 class PriceSchema(StrictSchema):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import fields, validate
 
-from backend.core.schemas import Id, Latitude, Longitude, Name, NearArgs, ResourceSchema, StrictSchema
+from backend.core.schemas import Flag, Id, Latitude, Longitude, Name, NearArgs, ResourceSchema, StrictSchema, TimeOfDay
 from backend.network.models import BIN_STATUSES, TIERS, UNITS
 
 
@@ -15,7 +15,7 @@ class CategorySchema(ResourceSchema):
     unit = fields.String(load_default="kg", validate=validate.OneOf(UNITS))
     density_kg_m3 = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False))
     piece_kg = fields.Float(allow_none=True, validate=validate.Range(min=0, min_inclusive=False))
-    hazardous = fields.Boolean(load_default=False)
+    hazardous = Flag(load_default=False)
     parent_id = Id(allow_none=True)
     active = fields.Boolean(dump_only=True)
 
@@ -58,12 +58,6 @@ class BinSchema(ResourceSchema):
     status = fields.String(load_default="in_service", validate=validate.OneOf(BIN_STATUSES))
     active = fields.Boolean(dump_only=True)
 
-    @validates_schema
-    def _calibration(self, data, partial=False, **kwargs):
-        empty, full = data.get("empty_distance_mm"), data.get("full_distance_mm")
-        if empty is not None and full is not None and full >= empty:
-            raise ValidationError("must be shorter than empty_distance_mm", field_name="full_distance_mm")
-
 
 class BinArgs(StrictSchema):
     site_id = Id()
@@ -79,19 +73,13 @@ class VehicleSchema(ResourceSchema):
     capacity_kg = fields.Float(required=True, validate=validate.Range(min=0, max=60000, min_inclusive=False))
     capacity_m3 = fields.Float(required=True, validate=validate.Range(min=0, max=200, min_inclusive=False))
     tare_kg = fields.Float(load_default=0.0, validate=validate.Range(min=0, max=60000))
-    hazardous_licence = fields.Boolean(load_default=False)
+    hazardous_licence = Flag(load_default=False)
     category_ids = fields.List(Id(), load_default=list)
-    shift_start = fields.Time(required=True)
-    shift_end = fields.Time(required=True)
+    shift_start = TimeOfDay(required=True)
+    shift_end = TimeOfDay(required=True)
     cost_per_km = fields.Float(load_default=0.0, validate=validate.Range(min=0))
     fixed_cost = fields.Float(load_default=0.0, validate=validate.Range(min=0))
     active = fields.Boolean(dump_only=True)
-
-    @validates_schema
-    def _shift(self, data, **kwargs):
-        start, end = data.get("shift_start"), data.get("shift_end")
-        if start is not None and end is not None and end <= start:
-            raise ValidationError("must be after shift_start", field_name="shift_end")
 
 
 class VehicleArgs(StrictSchema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from backend.core.schemas import Id, StrictSchema
+from backend.core.schemas import Day, Id, StrictSchema
 
 
 class PlanOptionsSchema(StrictSchema):
@@ -16,7 +16,7 @@ class PlanOptionsSchema(StrictSchema):
 
 class PlanCreateSchema(StrictSchema):
     center_id = Id(required=True)
-    date = fields.Date(required=True)
+    date = Day(required=True)
     options = fields.Nested(PlanOptionsSchema, load_default=dict)
 
 
@@ -74,7 +74,7 @@ class PlanSchema(StrictSchema):
 
 class PlanArgs(StrictSchema):
     center_id = Id()
-    date = fields.Date()
+    date = Day()
     status = fields.String()
 
 

@@ -8,6 +8,7 @@ from flask.views import MethodView
 
 from backend.core.api import Blueprint, page
 from backend.core.auth import STAFF_ROLES, current_user, roles
+from backend.core.errors import Invalid
 from backend.core.extensions import db
 from backend.network.schemas import BinSchema
 from backend.network.services import assets
@@ -61,6 +62,8 @@ class Readings(MethodView):
     def get(self, args, bin_id, pagination_parameters):
         """Readings of a bin between `from` and `to` (default: the last 7 days), oldest first"""
         assets.get_bin(db.session, bin_id)
+        if "from_" in args and "to" in args and args["to"] <= args["from_"]:
+            raise Invalid.field("to", "must be after from")
         end = args.get("to") or datetime.now(UTC)
         start = args.get("from_") or end - timedelta(days=7)
         return page(telemetry.readings_between(db.session, bin_id, start, end), pagination_parameters)

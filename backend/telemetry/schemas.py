@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import fields, validate
 
-from backend.core.schemas import Id, StrictSchema
+from backend.core.schemas import Id, Moment, StrictSchema
 from backend.network.schemas import BinSchema
 from backend.telemetry.models import ALERT_KINDS
 
@@ -47,13 +47,8 @@ class ReadingSchema(StrictSchema):
 
 
 class ReadingArgs(StrictSchema):
-    from_ = fields.AwareDateTime(data_key="from", default_timezone=None)
-    to = fields.AwareDateTime()
-
-    @validates_schema
-    def _order(self, data, **kwargs):
-        if "from_" in data and "to" in data and data["to"] <= data["from_"]:
-            raise ValidationError("must be after from", field_name="to")
+    from_ = Moment(data_key="from", default_timezone=None)
+    to = Moment()
 
 
 class AlertSchema(StrictSchema):

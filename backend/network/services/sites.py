@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.core.common import apply, commit, get_or_404, resolve, resolve_many
-from backend.core.errors import Invalid
+from backend.core.errors import Invalid, NotFound
 from backend.network.models import MaterialCategory, Site
 from routing.geo import bounding_box, haversine_km
 
@@ -105,11 +105,18 @@ def get_site(session: Session, site_id: int) -> Site:
     return get_or_404(session, Site, site_id, "site")
 
 
-def center_of(session: Session, center_id: int) -> Site:
-    """The sorting center ``center_id``: 404 if there is none, 422 if the site is of another tier."""
-    site = get_or_404(session, Site, center_id, "sorting center")
+def center_of(session: Session, center_id: int, field: str | None = None) -> Site:
+    """The sorting center ``center_id``.
+
+    Named in a URL (``field`` None), a site of another tier is no sorting center: 404, as a
+    missing one. Named in a request body ``field``, it is a 422 on that field (the body is
+    well-formed but points at the wrong kind of site); a missing one stays a 404.
+    """
+    site = session.get(Site, center_id)
+    if site is None or (field is None and site.tier != "sorting_center"):
+        raise NotFound(f"sorting center {center_id} not found")
     if site.tier != "sorting_center":
-        raise Invalid.field("center_id", f"site {center_id} is not a sorting center")
+        raise Invalid.field(field, f"site {center_id} is not a sorting center")
     return site
 
 

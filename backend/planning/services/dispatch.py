@@ -64,7 +64,7 @@ def create_plan(
     parent: Plan | None = None,
     overrides: dict | None = None,
 ) -> Plan:
-    center_of(session, center_id)
+    center_of(session, center_id, field="center_id")
     plan = Plan(
         center_id=center_id,
         day=day,
