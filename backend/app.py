@@ -9,6 +9,7 @@ from flask import Flask
 
 from backend.accounts import api as accounts_api
 from backend.accounts import services as accounts
+from backend.audit_log import api as audit_log_api
 from backend.bookings import api as bookings_api
 from backend.core import extensions
 from backend.core.api import register_error_handler
@@ -23,7 +24,16 @@ from backend.telemetry import api as telemetry_api
 from backend.web import bp as web_bp
 
 # The order of the API's sections in the spec and in Swagger UI.
-API_MODULES = (accounts_api, network_api, telemetry_api, bookings_api, planning_api, intake_api, reporting_api)
+API_MODULES = (
+    accounts_api,
+    network_api,
+    telemetry_api,
+    bookings_api,
+    planning_api,
+    intake_api,
+    reporting_api,
+    audit_log_api,
+)
 
 
 def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:

@@ -66,7 +66,7 @@ class Me(MethodView):
     @me.response(200, UserSchema)
     def patch(self, data):
         """Update my profile or password (a new password ends all my sessions)"""
-        return accounts.update_user(db.session, current_user(), data)
+        return accounts.update_user(db.session, current_user(), data, current_user())
 
 
 @users.route("")
@@ -84,7 +84,7 @@ class Users(MethodView):
     @users.response(201, UserSchema)
     def post(self, data):
         """Create a user of any role"""
-        return accounts.create_user(db.session, data)
+        return accounts.create_user(db.session, data, current_user())
 
 
 @users.route("/<int:user_id>")
@@ -106,7 +106,7 @@ class UserView(MethodView):
         user = accounts.get_user(db.session, user_id)
         users.check_etag(user, UserSchema)
         accounts.refuse_own_lockout(current_user(), user, data)
-        return accounts.update_user(db.session, user, data)
+        return accounts.update_user(db.session, user, data, current_user())
 
     @roles(users, "admin")
     @users.etag
@@ -117,7 +117,7 @@ class UserView(MethodView):
         user = accounts.get_user(db.session, user_id)
         users.check_etag(user, UserSchema)
         accounts.refuse_own_lockout(current_user(), user, {"active": False})
-        accounts.deactivate_user(db.session, user)
+        accounts.deactivate_user(db.session, user, current_user())
 
 
 BLUEPRINTS = (auth, me, users)

@@ -34,6 +34,7 @@ def users_create(role: str, username: str, password_stdin: bool, center_id: int 
         user = accounts.create_user(
             db.session(),
             {"username": username, "password": password, "role": role, "sorting_center_id": center_id},
+            None,  # the command line: the system, on the audit trail
         )
     except ServiceError as exc:
         raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip()) from None

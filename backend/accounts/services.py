@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.accounts.security import dummy_verify, hash_password, issue_token, read_token, verify_password
-from backend.core.common import apply, commit, ensure_unique, get_or_404, resolve
+from backend.audit_log.services import record, snapshot
+from backend.core.common import apply, commit, ensure_unique, flush, get_or_404, resolve
 from backend.core.errors import Conflict, Invalid, Unauthorized
 from backend.network.models import Site
 
@@ -35,8 +36,7 @@ def _check_role_links(session: Session, user: User, data: dict) -> None:
         raise Invalid.field("lat", "give lat and lon together")
 
 
-def create_user(session: Session, data: dict) -> User:
-    """Any role; the API restricts who may call it (admins), the CLI bootstraps the first admin."""
+def _add_user(session: Session, data: dict) -> User:
     ensure_unique(session, User, User.username, data["username"], "username")
     _check_password(data["password"])
     user = User(username=data["username"], role=data["role"])
@@ -44,15 +44,30 @@ def create_user(session: Session, data: dict) -> User:
     _check_role_links(session, user, data)
     user.password_hash = hash_password(data["password"])
     session.add(user)
+    flush(session)
+    return user
+
+
+def create_user(session: Session, data: dict, actor: User | None) -> User:
+    """Any role; the API restricts who may call it (admins), the CLI bootstraps the first admin."""
+    user = _add_user(session, data)
+    record(session, actor, "user.create", "user", user.id, None, snapshot(user))
     commit(session)
     return user
 
 
 def register_resident(session: Session, data: dict) -> User:
-    return create_user(session, {**data, "role": "resident", "sorting_center_id": None})
+    """A resident signs up: on the audit trail as their own actor."""
+    user = _add_user(session, {**data, "role": "resident", "sorting_center_id": None})
+    record(session, user, "user.register", "user", user.id, None, snapshot(user))
+    commit(session)
+    return user
 
 
-def update_user(session: Session, user: User, data: dict) -> User:
+def update_user(session: Session, user: User, data: dict, actor: User | None) -> User:
+    """A profile, role, center, password or active flag; the trail says that the password
+    changed, never the hash."""
+    before = snapshot(user)
     with session.no_autoflush:
         if "role" in data:
             user.role = data["role"]
@@ -63,6 +78,9 @@ def update_user(session: Session, user: User, data: dict) -> User:
             user.password_hash = hash_password(data["password"])
         if "password" in data or data.get("active") is False or "role" in data:
             user.token_generation += 1  # every token issued before stops working
+    flush(session)
+    after = snapshot(user) | ({"password_changed": True} if "password" in data else {})
+    record(session, actor, "user.update", "user", user.id, before, after)
     commit(session)
     return user
 
@@ -78,9 +96,12 @@ def refuse_own_lockout(actor: User, user: User, data: dict) -> None:
             raise Conflict(f"an admin cannot change their own {name} here", {name: ["not on your own account"]})
 
 
-def deactivate_user(session: Session, user: User) -> None:
+def deactivate_user(session: Session, user: User, actor: User | None) -> None:
+    before = snapshot(user)
     user.active = False
     user.token_generation += 1
+    flush(session)
+    record(session, actor, "user.deactivate", "user", user.id, before, snapshot(user))
     commit(session)
 
 

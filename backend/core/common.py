@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -60,16 +61,30 @@ def dialect_insert(session: Session):
     return sqlite_insert
 
 
-def commit(session: Session) -> None:
-    """Commit, turning races the pre-checks could not see into 409/412."""
+@contextmanager
+def _races_as_errors(session: Session) -> Iterator[None]:
+    """Races the pre-checks could not see become 409/412, with the session rolled back."""
     try:
-        session.commit()
+        yield
     except IntegrityError as exc:
         session.rollback()
         raise Conflict(f"conflicts with existing data: {exc.orig}") from None
     except StaleDataError:
         session.rollback()
         raise PreconditionFailed("changed by someone else meanwhile; fetch it again") from None
+
+
+def flush(session: Session) -> None:
+    """Flush, as ``commit`` would: a service flushes before recording its audit event (a new
+    row gets its id, a versioned one its new version) and commits both afterwards."""
+    with _races_as_errors(session):
+        session.flush()
+
+
+def commit(session: Session) -> None:
+    """Commit, turning races the pre-checks could not see into 409/412."""
+    with _races_as_errors(session):
+        session.commit()
 
 
 def apply(obj, data: dict, fields: Iterable[str]) -> None:

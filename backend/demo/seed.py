@@ -106,6 +106,7 @@ def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240) -> dic
                 "opening_hours": "Mo-Sa 06:00-18:00",
                 "category_ids": ids(GENERAL + BULKY),
             },
+            None,
         )
         for zh, en, d, lat, lon in MARKETS
     ]
@@ -123,6 +124,7 @@ def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240) -> dic
                 "category_ids": ids(GENERAL + BULKY + HAZARDOUS),
                 "market_ids": [m.id for m in markets],
             },
+            None,
         )
         for zh, en, d, lat, lon in CENTERS
     ]
@@ -146,6 +148,7 @@ def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240) -> dic
                     "opening_hours": "Mo-Su 07:00-20:00",
                     "sorting_center_id": nearest.id,
                 },
+                None,
             )
         )
 
@@ -167,9 +170,10 @@ def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240) -> dic
                 "full_distance_mm": 150,
                 "fill_threshold_pct": 80.0,
             },
+            None,
         )
     for point in points:
-        network.update_site(session, point, {"category_ids": ids(sorted(accepted[point.id]))})
+        network.update_site(session, point, {"category_ids": ids(sorted(accepted[point.id]))}, None)
 
     plate = 0
     for center in centers:
@@ -192,6 +196,7 @@ def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240) -> dic
                         "cost_per_km": 4.5,
                         "fixed_cost": 300.0,
                     },
+                    None,
                 )
 
     staff = [("admin", "admin", None), ("dispatcher", "dispatcher", None), ("driver", "driver", None)]
@@ -206,6 +211,7 @@ def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240) -> dic
                 "sorting_center_id": center_id,
                 "display_name": username.title(),
             },
+            None,
         )
     for i in range(6):
         zh, en, lat0, lon0, spread = DISTRICTS[i % len(DISTRICTS)]

@@ -9,9 +9,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
+from backend.audit_log.services import record, snapshot
 from backend.bookings import services as booking_service
 from backend.bookings.models import Booking
-from backend.core.common import commit, get_or_404, resolve
+from backend.core.common import commit, flush, get_or_404, resolve
 from backend.core.errors import Conflict, Forbidden, Invalid
 from backend.intake.models import (
     BookingWeight,
@@ -70,6 +71,8 @@ def set_price(session: Session, user: User, data: dict) -> Price:
         created_by=user.id,
     )
     session.add(price)
+    flush(session)
+    record(session, user, "price.create", "price", price.id, None, snapshot(price))
     commit(session)
     return price
 
@@ -127,6 +130,14 @@ def _reverse(session: Session, old: Intake, user: User) -> None:
                 description=f"reversal of intake {old.id} (corrected by {user.username})",
             )
         )
+
+
+def _intake_snapshot(intake: Intake) -> dict:
+    """An intake with its lines and per-booking weights: what a correction changes."""
+    return snapshot(intake) | {
+        "lines": [snapshot(line, exclude=("intake_id",)) for line in intake.lines],
+        "booking_weights": [snapshot(w, exclude=("intake_id",)) for w in intake.booking_weights],
+    }
 
 
 def _settle(session: Session, intake: Intake, center: Site, vehicle: Vehicle, user: User) -> None:
@@ -202,6 +213,7 @@ def log_intake(session: Session, center: Site, user: User, data: dict) -> Intake
             )
         if not data.get("reason"):
             raise Invalid.field("reason", "say why the intake is corrected")
+        before = _intake_snapshot(old)  # now, while nothing is pending: no autoflush midway
     if data.get("route_id") is not None:
         route = resolve(session, PlanRoute, data["route_id"], "route_id")
         if route.vehicle_id != vehicle.id:
@@ -253,6 +265,9 @@ def log_intake(session: Session, center: Site, user: User, data: dict) -> Intake
                 )
             )
     _settle(session, intake, center, vehicle, user)
+    if old is not None:
+        # On the corrected intake's record: its history shows what replaced it, and why.
+        record(session, user, "intake.correct", "intake", old.id, before, _intake_snapshot(intake))
     commit(session)
     return intake
 

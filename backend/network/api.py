@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from backend.core.api import Blueprint, page
-from backend.core.auth import STAFF_ROLES, roles
+from backend.core.auth import STAFF_ROLES, current_user, roles
 from backend.core.extensions import db
 from backend.core.schemas import NearArgs
 from backend.network.schemas import (
@@ -52,12 +52,12 @@ vehicles = Blueprint("vehicles", __name__, url_prefix="/api/v1/vehicles", descri
 
 def _update(blp, schema, obj, data, update):
     blp.check_etag(obj, schema)
-    return update(db.session, obj, data)
+    return update(db.session, obj, data, current_user())
 
 
 def _deactivate(blp, schema, obj, deactivate):
     blp.check_etag(obj, schema)
-    deactivate(db.session, obj)
+    deactivate(db.session, obj, current_user())
 
 
 @categories.route("")
@@ -75,7 +75,7 @@ class Categories(MethodView):
     @categories.response(201, CategorySchema)
     def post(self, data):
         """Create a category"""
-        return catalog.create_category(db.session, data)
+        return catalog.create_category(db.session, data, current_user())
 
 
 @categories.route("/<int:category_id>")
@@ -102,7 +102,7 @@ class Category(MethodView):
     def delete(self, category_id):
         """Deactivate a category (If-Match required); history keeps referring to it"""
         obj = catalog.get_category(db.session, category_id)
-        _deactivate(categories, CategorySchema, obj, lambda s, o: catalog.update_category(s, o, {"active": False}))
+        _deactivate(categories, CategorySchema, obj, catalog.deactivate_category)
 
 
 @sites.route("")
@@ -123,7 +123,7 @@ class Sites(MethodView):
     @sites.response(201, SiteSchema)
     def post(self, data):
         """Register a site"""
-        return network.create_site(db.session, data)
+        return network.create_site(db.session, data, current_user())
 
 
 @sites.route("/<int:site_id>")
@@ -167,7 +167,7 @@ class Bins(MethodView):
     @bins.response(201, BinSchema)
     def post(self, data):
         """Register a bin"""
-        return assets.create_bin(db.session, data)
+        return assets.create_bin(db.session, data, current_user())
 
 
 @bins.route("/<int:bin_id>")
@@ -204,7 +204,7 @@ class Vehicles(MethodView):
     @vehicles.response(201, VehicleSchema)
     def post(self, data):
         """Register a vehicle"""
-        return assets.create_vehicle(db.session, data)
+        return assets.create_vehicle(db.session, data, current_user())
 
 
 @vehicles.route("/<int:vehicle_id>")

@@ -89,7 +89,7 @@ def copy_registry(source_url: str, s: Session) -> None:
             }
             if tier == "collection_point":
                 data["sorting_center_id"] = ids[site.sorting_center_id]
-            ids[site.id] = network.create_site(s, data).id
+            ids[site.id] = network.create_site(s, data, None).id
     for b in src.scalars(select(Bin).where(Bin.active.is_(True))):
         if b.site_id in ids:
             assets.create_bin(
@@ -101,6 +101,7 @@ def copy_registry(source_url: str, s: Session) -> None:
                     "device_id": b.device_id,
                     "fill_threshold_pct": b.fill_threshold_pct,
                 },
+                None,
             )
     for v in src.scalars(select(Vehicle).where(Vehicle.active.is_(True))):
         if v.home_center_id in ids:
@@ -118,5 +119,6 @@ def copy_registry(source_url: str, s: Session) -> None:
                     "fixed_cost": v.fixed_cost,
                     "category_ids": [cats[c.code] for c in v.categories],
                 },
+                None,
             )
     src.close()

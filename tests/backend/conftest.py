@@ -32,12 +32,16 @@ def build_world(client, session) -> World:
     paper = catalog.by_code(session, "paper.mixed")
     hazardous = catalog.by_code(session, "hazardous")
     market = network.create_site(
-        session, {"tier": "distribution_market", "name": "Market", "lat": 30.40, "lon": 120.29}
+        session, {"tier": "distribution_market", "name": "Market", "lat": 30.40, "lon": 120.29}, None
     )
     center_a = network.create_site(
-        session, {"tier": "sorting_center", "name": "Center A", "lat": 30.34, "lon": 120.12, "market_ids": [market.id]}
+        session,
+        {"tier": "sorting_center", "name": "Center A", "lat": 30.34, "lon": 120.12, "market_ids": [market.id]},
+        None,
     )
-    center_b = network.create_site(session, {"tier": "sorting_center", "name": "Center B", "lat": 30.19, "lon": 120.23})
+    center_b = network.create_site(
+        session, {"tier": "sorting_center", "name": "Center B", "lat": 30.19, "lon": 120.23}, None
+    )
     point = network.create_site(
         session,
         {
@@ -49,9 +53,10 @@ def build_world(client, session) -> World:
             "sorting_center_id": center_a.id,
             "category_ids": [paper.id],
         },
+        None,
     )
     b = assets.create_bin(
-        session, {"site_id": point.id, "category_id": paper.id, "capacity_l": 660, "device_id": "T-BIN-1"}
+        session, {"site_id": point.id, "category_id": paper.id, "capacity_l": 660, "device_id": "T-BIN-1"}, None
     )
     v = assets.create_vehicle(
         session,
@@ -64,6 +69,7 @@ def build_world(client, session) -> World:
             "shift_end": time(17),
             "category_ids": [paper.id],
         },
+        None,
     )
     w.ids.update(
         market=market.id,
@@ -84,7 +90,7 @@ def build_world(client, session) -> World:
         "resident2": {"role": "resident", "lat": 30.30, "lon": 120.16, "address": "Home 2"},
     }
     for username, extra in people.items():
-        user = accounts.create_user(session, {"username": username, "password": PASSWORD, **extra})
+        user = accounts.create_user(session, {"username": username, "password": PASSWORD, **extra}, None)
         w.ids[f"user_{username}"] = user.id
         resp = client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
         assert resp.status_code == 200, resp.get_json()

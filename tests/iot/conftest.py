@@ -32,12 +32,16 @@ def pg_bins(fresh_db_url):
     with app.app_context():
         s = db.session()
         paper = catalog.by_code(s, "paper.mixed")
-        center = network.create_site(s, {"tier": "sorting_center", "name": "C", "lat": 30.3, "lon": 120.1})
+        center = network.create_site(s, {"tier": "sorting_center", "name": "C", "lat": 30.3, "lon": 120.1}, None)
         point = network.create_site(
-            s, {"tier": "collection_point", "name": "P", "lat": 30.31, "lon": 120.11, "sorting_center_id": center.id}
+            s,
+            {"tier": "collection_point", "name": "P", "lat": 30.31, "lon": 120.11, "sorting_center_id": center.id},
+            None,
         )
         for device in DEVICES:
-            assets.create_bin(s, {"site_id": point.id, "category_id": paper.id, "capacity_l": 660, "device_id": device})
+            assets.create_bin(
+                s, {"site_id": point.id, "category_id": paper.id, "capacity_l": 660, "device_id": device}, None
+            )
     db.session.remove()
     db.engine.dispose()
     return app, url

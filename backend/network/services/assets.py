@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.core.common import apply, commit, ensure_unique, get_or_404, resolve, resolve_many
+from backend.audit_log.services import record, snapshot
+from backend.core.auth import Principal
+from backend.core.common import apply, commit, ensure_unique, flush, get_or_404, resolve, resolve_many
 from backend.core.errors import Invalid
 from backend.network.models import Bin, MaterialCategory, Site, Vehicle
 
@@ -61,29 +63,37 @@ def _bin_links(session: Session, b: Bin, data: dict) -> None:
         raise Invalid.field("full_distance_mm", "must be shorter than empty_distance_mm")
 
 
-def create_bin(session: Session, data: dict) -> Bin:
+def create_bin(session: Session, data: dict, actor: Principal | None) -> Bin:
     ensure_unique(session, Bin, Bin.device_id, data["device_id"], "device_id")
     b = Bin(empty_distance_mm=1200, full_distance_mm=150)
     apply(b, data, BIN_FIELDS)
     _bin_links(session, b, data)
     session.add(b)
+    flush(session)
+    record(session, actor, "bin.create", "bin", b.id, None, snapshot(b))
     commit(session)
     return b
 
 
-def update_bin(session: Session, b: Bin, data: dict) -> Bin:
+def update_bin(session: Session, b: Bin, data: dict, actor: Principal | None) -> Bin:
     if "device_id" in data:
         ensure_unique(session, Bin, Bin.device_id, data["device_id"], "device_id", b.id)
+    before = snapshot(b)
     with session.no_autoflush:
         apply(b, data, BIN_FIELDS)
         _bin_links(session, b, data)
+    flush(session)
+    record(session, actor, "bin.update", "bin", b.id, before, snapshot(b))
     commit(session)
     return b
 
 
-def deactivate_bin(session: Session, b: Bin) -> None:
+def deactivate_bin(session: Session, b: Bin, actor: Principal | None) -> None:
+    before = snapshot(b)
     b.active = False
     b.status = "retired"
+    flush(session)
+    record(session, actor, "bin.deactivate", "bin", b.id, before, snapshot(b))
     commit(session)
 
 
@@ -116,28 +126,40 @@ def _vehicle_links(session: Session, v: Vehicle, data: dict) -> None:
         raise Invalid.field("shift_end", "must be after shift_start")
 
 
-def create_vehicle(session: Session, data: dict) -> Vehicle:
+def _vehicle_snapshot(v: Vehicle) -> dict:
+    return snapshot(v, extra=("category_ids",))
+
+
+def create_vehicle(session: Session, data: dict, actor: Principal | None) -> Vehicle:
     ensure_unique(session, Vehicle, Vehicle.plate, data["plate"], "plate")
     v = Vehicle()
     apply(v, data, VEHICLE_FIELDS)
     _vehicle_links(session, v, data)
     session.add(v)
+    flush(session)
+    record(session, actor, "vehicle.create", "vehicle", v.id, None, _vehicle_snapshot(v))
     commit(session)
     return v
 
 
-def update_vehicle(session: Session, v: Vehicle, data: dict) -> Vehicle:
+def update_vehicle(session: Session, v: Vehicle, data: dict, actor: Principal | None) -> Vehicle:
     if "plate" in data:
         ensure_unique(session, Vehicle, Vehicle.plate, data["plate"], "plate", v.id)
+    before = _vehicle_snapshot(v)
     with session.no_autoflush:
         apply(v, data, VEHICLE_FIELDS)
         _vehicle_links(session, v, data)
+    flush(session)
+    record(session, actor, "vehicle.update", "vehicle", v.id, before, _vehicle_snapshot(v))
     commit(session)
     return v
 
 
-def deactivate_vehicle(session: Session, v: Vehicle) -> None:
+def deactivate_vehicle(session: Session, v: Vehicle, actor: Principal | None) -> None:
+    before = _vehicle_snapshot(v)
     v.active = False
+    flush(session)
+    record(session, actor, "vehicle.deactivate", "vehicle", v.id, before, _vehicle_snapshot(v))
     commit(session)
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.core.common import apply, commit, get_or_404, resolve, resolve_many
+from backend.audit_log.services import record, snapshot
+from backend.core.auth import Principal
+from backend.core.common import apply, commit, flush, get_or_404, resolve, resolve_many
 from backend.core.errors import Invalid, NotFound
 from backend.network.models import MaterialCategory, Site
 from routing.geo import bounding_box, haversine_km
@@ -76,28 +78,40 @@ def _check_links(session: Session, site: Site, data: dict) -> None:
         site.categories = resolve_many(session, MaterialCategory, data["category_ids"], "category_ids")
 
 
-def create_site(session: Session, data: dict) -> Site:
+def _snapshot(site: Site) -> dict:
+    return snapshot(site, extra=("category_ids", "market_ids"))
+
+
+def create_site(session: Session, data: dict, actor: Principal | None) -> Site:
     site = Site()
     apply(site, data, FIELDS)
     _check_links(session, site, data)
     session.add(site)
+    flush(session)
+    record(session, actor, "site.create", "site", site.id, None, _snapshot(site))
     commit(session)
     return site
 
 
-def update_site(session: Session, site: Site, data: dict) -> Site:
+def update_site(session: Session, site: Site, data: dict, actor: Principal | None) -> Site:
     tier_changes = "tier" in data and data["tier"] != site.tier
     if tier_changes and session.scalar(select(Site.id).where(Site.sorting_center_id == site.id)):
         raise Invalid.field("tier", "collection points are still served by this sorting center")
+    before = _snapshot(site)
     with session.no_autoflush:
         apply(site, data, FIELDS)
         _check_links(session, site, data)
+    flush(session)
+    record(session, actor, "site.update", "site", site.id, before, _snapshot(site))
     commit(session)
     return site
 
 
-def deactivate_site(session: Session, site: Site) -> None:
+def deactivate_site(session: Session, site: Site, actor: Principal | None) -> None:
+    before = _snapshot(site)
     site.active = False
+    flush(session)
+    record(session, actor, "site.deactivate", "site", site.id, before, _snapshot(site))
     commit(session)
 
 

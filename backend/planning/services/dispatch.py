@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
+from backend.audit_log.services import record
 from backend.bookings import services as bookings
 from backend.bookings.models import Booking
-from backend.core.common import commit, get_or_404
+from backend.core.common import commit, flush, get_or_404
 from backend.core.errors import Conflict, Invalid, NotFound
 from backend.network.models import Site, Vehicle
 from backend.network.services.sites import center_of
@@ -55,7 +56,7 @@ def plan_query(user: User, *, center_id: int | None = None, date: date | None = 
     return stmt
 
 
-def create_plan(
+def _add_plan(
     session: Session,
     center_id: int,
     day: date,
@@ -75,6 +76,20 @@ def create_plan(
         parent_id=parent.id if parent else None,
     )
     session.add(plan)
+    flush(session)
+    return plan
+
+
+def create_plan(
+    session: Session,
+    center_id: int,
+    day: date,
+    options: dict,
+    user: User | None,
+    parent: Plan | None = None,
+    overrides: dict | None = None,
+) -> Plan:
+    plan = _add_plan(session, center_id, day, options, user, parent, overrides)
     commit(session)
     return plan
 
@@ -96,11 +111,14 @@ def dispatch(session: Session, plan: Plan, user: User) -> Plan:
             Plan.center_id == plan.center_id, Plan.day == plan.day, Plan.status == "dispatched", Plan.id != plan.id
         )
     ).all()
+    before = {"status": plan.status, "dispatched_at": plan.dispatched_at}
     for other in others:
         if other.id != plan.parent_id:
             raise Conflict(f"plan {other.id} is already dispatched for this center and day; re-plan it instead")
         other.status = "superseded"
     plan.status, plan.dispatched_at = "dispatched", datetime.now(UTC)
+    after = {"status": plan.status, "dispatched_at": plan.dispatched_at, "superseded": [o.id for o in others]}
+    record(session, user, "plan.dispatch", "plan", plan.id, before, after)
     for route in plan.routes:
         for stop in route.stops:
             if stop.booking_id is not None and stop.status == "planned":
@@ -143,9 +161,14 @@ def replan(session: Session, plan: Plan, user: User, moves: list[dict], drops: l
         dropped.add(_stop_key(stop))
     done = sorted(k for s in stops.values() if s.status in ("done", "missed") and (k := _stop_key(s)))
     overrides = {"pins": pins, "drops": sorted(dropped), "done": done}
+    before = {"status": plan.status, "overrides": plan.overrides or {}}
     if plan.status == "done":
         plan.status = "superseded"
-    return create_plan(session, plan.center_id, plan.day, plan.options, user, parent=plan, overrides=overrides)
+    new = _add_plan(session, plan.center_id, plan.day, plan.options, user, parent=plan, overrides=overrides)
+    after = {"status": plan.status, "replanned_as": new.id, "moves": moves, "drops": drops, "overrides": overrides}
+    record(session, user, "plan.replan", "plan", plan.id, before, after)
+    commit(session)
+    return new
 
 
 def stop_event(session: Session, route_id: int, seq: int, user: User, data: dict) -> RouteStop:

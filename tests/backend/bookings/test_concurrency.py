@@ -26,6 +26,7 @@ def test_parallel_bookings_never_exceed_capacity(world, app, session):
         accounts.create_user(
             session,
             {"username": f"r{k}", "password": "long enough pw", "role": "resident", "lat": 30.31, "lon": 120.15},
+            None,
         )
         tokens.append(
             world.client.post(

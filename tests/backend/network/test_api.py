@@ -47,6 +47,7 @@ def test_sites_paginate_and_filter_by_tier_district_and_distance(world, session)
                 "lon": 120.10,
                 "sorting_center_id": world.ids["center_a"],
             },
+            None,
         )
     c, h = world.client, world.headers("dispatcher")
     resp = c.get("/api/v1/sites?tier=collection_point&page=2&page_size=3", headers=h)
