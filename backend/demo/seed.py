@@ -175,13 +175,13 @@ def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240) -> dic
     for point in points:
         network.update_site(session, point, {"category_ids": ids(sorted(accepted[point.id]))}, None)
 
-    plate = 0
+    plate, trucks = 0, []
     for center in centers:
         fleet = [(3, 4000, 16.0, GENERAL, False), (1, 2500, 14.0, BULKY, False), (1, 1200, 6.0, HAZARDOUS, True)]
         for count, kg, m3, codes_allowed, licence in fleet:
             for _ in range(count):
                 plate += 1
-                assets.create_vehicle(
+                truck = assets.create_vehicle(
                     session,
                     {
                         "plate": f"浙A·D{plate:04d}",
@@ -198,11 +198,12 @@ def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240) -> dic
                     },
                     None,
                 )
+                trucks.append(truck)
 
     staff = [("admin", "admin", None), ("dispatcher", "dispatcher", None), ("driver", "driver", None)]
     staff += [(f"operator{i + 1}", "operator", c.id) for i, c in enumerate(centers)]
     for username, role, center_id in staff:
-        accounts.create_user(
+        user = accounts.create_user(
             session,
             {
                 "username": username,
@@ -213,6 +214,8 @@ def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240) -> dic
             },
             None,
         )
+        if role == "driver":  # drives the first center's first truck unless dispatched otherwise
+            assets.update_vehicle(session, trucks[0], {"default_driver_id": user.id})
     for i in range(6):
         zh, en, lat0, lon0, spread = DISTRICTS[i % len(DISTRICTS)]
         lat, lon = _point(rng, lat0, lon0, spread)

@@ -165,6 +165,9 @@ class Vehicle(Timestamped, Base):
     shift_end: Mapped[time]
     cost_per_km: Mapped[float] = mapped_column(default=0.0)
     fixed_cost: Mapped[float] = mapped_column(default=0.0)
+    # Who drives it unless the dispatcher names someone else at dispatch. A user with the
+    # role driver; named by table, not by model, because accounts sits above the registry.
+    default_driver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(default=1)
 

@@ -1,4 +1,11 @@
-"""Daily plans: create (solved in the background), read, GeoJSON, dispatch, re-plan; stop events."""
+"""Daily plans: create (solved in the background), read, GeoJSON, dispatch, re-plan; the day's
+routes and stop events.
+
+Who sees what: plans are for dispatchers, admins and the operators of the plan's center; a
+driver is refused plans by role (403) and reads their own routes instead. Where the role is
+right but the object is not theirs (another center's plan, another driver's route) the answer
+is 404, so ids cannot be probed. The rules are the planning services' (``plan_scope``,
+``route_scope``)."""
 
 from __future__ import annotations
 
@@ -11,19 +18,24 @@ from backend.core.extensions import db
 from backend.planning.jobs import submit_plan
 from backend.planning.models import Plan
 from backend.planning.schemas import (
+    DispatchSchema,
     PlanArgs,
     PlanCreateSchema,
     PlanListSchema,
     PlanSchema,
     ReplanSchema,
+    RouteArgs,
+    RouteSheetSchema,
     RouteStopSchema,
     StopEventSchema,
 )
 from backend.planning.services import dispatch
+from backend.planning.services import routes as route_service
 
 blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans", description="Daily collection plans")
 routes = Blueprint("routes", __name__, url_prefix="/api/v1/routes", description="Route execution")
 PLANNERS = ("dispatcher", "admin")
+PLAN_READERS = (*PLANNERS, "operator")
 
 
 def _queued(plan: Plan):
@@ -33,7 +45,7 @@ def _queued(plan: Plan):
 
 @blp.route("")
 class Plans(MethodView):
-    @roles(blp, *PLANNERS, "operator", "driver")
+    @roles(blp, *PLAN_READERS)
     @blp.arguments(PlanArgs, location="query")
     @blp.response(200, PlanListSchema(many=True))
     @blp.paginate()
@@ -59,8 +71,9 @@ class Plans(MethodView):
 
 @blp.route("/<int:plan_id>")
 class PlanView(MethodView):
-    @roles(blp, *PLANNERS, "operator", "driver")
+    @roles(blp, *PLAN_READERS)
     @blp.response(200, PlanSchema)
+    @blp.alt_response(404, description="No such plan, or another center's (to an operator)")
     def get(self, plan_id):
         """Status and progress; when done, routes, stops, totals, the baseline and the saving"""
         return dispatch.get_visible_plan(db.session, current_user(), plan_id)
@@ -68,8 +81,9 @@ class PlanView(MethodView):
 
 @blp.route("/<int:plan_id>/geojson")
 class PlanGeoJSON(MethodView):
-    @roles(blp, *PLANNERS, "operator", "driver")
+    @roles(blp, *PLAN_READERS)
     @blp.response(200)
+    @blp.alt_response(404, description="No such plan, or another center's (to an operator)")
     def get(self, plan_id):
         """The plan as a GeoJSON FeatureCollection (route LineStrings, stop Points)"""
         return dispatch.geojson(db.session, dispatch.get_visible_plan(db.session, current_user(), plan_id))
@@ -78,10 +92,19 @@ class PlanGeoJSON(MethodView):
 @blp.route("/<int:plan_id>/dispatch")
 class Dispatch(MethodView):
     @roles(blp, *PLANNERS)
+    @blp.arguments(DispatchSchema, required=False)
     @blp.response(200, PlanSchema)
-    def post(self, plan_id):
-        """Lock the plan for execution"""
-        return dispatch.dispatch(db.session, dispatch.get_plan(db.session, plan_id), current_user())
+    @blp.alt_response(404, description="No such plan")
+    @blp.alt_response(409, description="The plan is not solved, or another is dispatched for its center and day")
+    @blp.alt_response(422, description="A named route is not in the plan, or a named user is not an active driver")
+    def post(self, data, plan_id):
+        """Lock the plan for execution and give each route its driver
+
+        The body is optional: routes it does not name get whoever drove the same truck in the
+        plan this one re-plans, else the vehicle's default driver (or none).
+        """
+        plan = dispatch.get_plan(db.session, plan_id)
+        return dispatch.dispatch(db.session, plan, current_user(), data.get("drivers"))
 
 
 @blp.route("/<int:plan_id>/replan")
@@ -95,13 +118,45 @@ class Replan(MethodView):
         return _queued(dispatch.replan(db.session, plan, current_user(), data["moves"], data["drops"]))
 
 
+@routes.route("")
+class Routes(MethodView):
+    @roles(routes, "driver", *PLAN_READERS)
+    @routes.arguments(RouteArgs, location="query")
+    @routes.response(200, RouteSheetSchema(many=True))
+    @routes.paginate()
+    def get(self, args, pagination_parameters):
+        """The day's dispatched routes with their stops: a driver's own, an operator's center's, or all
+
+        Dispatchers and admins may filter by center. Each stop says when, where (a booking's
+        pickup address only on the route that serves it), what and how much to collect.
+        """
+        day = args.get("date") or route_service.city_today(current_app.config["TIMEZONE"])
+        stmt = route_service.route_query(current_user(), day, args.get("center_id"))
+        return route_service.route_sheets(db.session, page(stmt, pagination_parameters))
+
+
+@routes.route("/<int:route_id>")
+class RouteView(MethodView):
+    @roles(routes, "driver", *PLAN_READERS)
+    @routes.response(200, RouteSheetSchema)
+    @routes.alt_response(404, description="No such route, or not one this user may see")
+    def get(self, route_id):
+        """A route with its stops: a driver only their own, an operator only their center's"""
+        return route_service.route_sheet(
+            db.session, route_service.get_visible_route(db.session, current_user(), route_id)
+        )
+
+
 @routes.route("/<int:route_id>/stops/<int:seq>/events")
 class StopEvents(MethodView):
     @roles(routes, "driver", "dispatcher", "admin")
     @routes.arguments(StopEventSchema)
     @routes.response(200, RouteStopSchema)
+    @routes.alt_response(404, description="No such route, or (to a driver) not their own")
+    @routes.alt_response(409, description="The plan is not dispatched, or the stop is already past this status")
+    @routes.alt_response(422, description="No such stop on the route, or a missed stop without a reason")
     def post(self, data, route_id, seq):
-        """Arrived, done (with the estimated quantity) or missed (with the reason)"""
+        """Arrived, done (with the estimated quantity) or missed (with the reason): a driver on their own route"""
         return dispatch.stop_event(db.session, route_id, seq, current_user(), data)
 
 

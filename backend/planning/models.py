@@ -45,6 +45,8 @@ class PlanRoute(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
     seq: Mapped[int]
     vehicle_id: Mapped[int] = mapped_column(ForeignKey("vehicles.id"))
+    # Set at dispatch: the only driver who may read this route and report at its stops.
+    driver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     distance_km: Mapped[float]
     empty_km: Mapped[float]
     collected_kg: Mapped[float]

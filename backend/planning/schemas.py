@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from backend.core.schemas import Day, Id, StrictSchema
 
@@ -43,6 +43,7 @@ class PlanRouteSchema(StrictSchema):
     id = fields.Integer()
     seq = fields.Integer()
     vehicle_id = fields.Integer()
+    driver_id = fields.Integer(allow_none=True, metadata={"description": "Set at dispatch"})
     distance_km = fields.Float()
     empty_km = fields.Float()
     collected_kg = fields.Float()
@@ -92,6 +93,89 @@ class StopEventSchema(StrictSchema):
     type = fields.String(required=True, validate=validate.OneOf(("arrived", "done", "missed")))
     quantity_kg = fields.Float(validate=validate.Range(min=0, max=60000))
     reason = fields.String(validate=validate.Length(max=255))
+
+
+# The id columns' range (PostgreSQL integer): a larger number names no row.
+MAX_ID = 2**31 - 1
+MAX_DRIVER_ASSIGNMENTS = 500
+
+
+def _at_most_assignments(drivers: dict) -> None:
+    if len(drivers) > MAX_DRIVER_ASSIGNMENTS:
+        raise ValidationError(f"at most {MAX_DRIVER_ASSIGNMENTS} routes")
+
+
+class DispatchSchema(StrictSchema):
+    """The optional body of a dispatch: who drives which route."""
+
+    drivers = fields.Dict(
+        keys=fields.Integer(validate=validate.Range(min=1, max=MAX_ID)),
+        values=fields.Integer(validate=validate.Range(min=1, max=MAX_ID)),
+        load_default=dict,
+        # A count check of our own: apispec would state marshmallow's Length as maxLength, a
+        # string keyword, on an object.
+        validate=_at_most_assignments,
+        metadata={
+            "description": "Route id (a string of digits) -> the user id of an active driver. Routes not "
+            "named get whoever drove the same truck in the plan this one re-plans, else the "
+            "vehicle's default driver.",
+            "maxProperties": MAX_DRIVER_ASSIGNMENTS,
+        },
+    )
+
+
+class RouteArgs(StrictSchema):
+    date = fields.Date(metadata={"description": "Default: today in the city's time zone"})
+    center_id = Id()
+
+
+class RouteSheetItemSchema(StrictSchema):
+    category = fields.String(metadata={"description": "Category code"})
+    quantity = fields.Float()
+    unit = fields.String()
+
+
+class RouteSheetStopSchema(StrictSchema):
+    id = fields.Integer()
+    seq = fields.Integer()
+    kind = fields.String(metadata={"description": "bin, booking, or unload (at the sorting center)"})
+    status = fields.String()
+    bin_id = fields.Integer(allow_none=True)
+    booking_id = fields.Integer(allow_none=True)
+    lat = fields.Float()
+    lon = fields.Float()
+    arrival_at = fields.DateTime()
+    departure_at = fields.DateTime()
+    window_start = fields.DateTime(allow_none=True, metadata={"description": "A booking's pickup window"})
+    window_end = fields.DateTime(allow_none=True)
+    place = fields.String(metadata={"description": "The station of a bin, the center of an unload"})
+    address = fields.String(metadata={"description": "Where to go: a booking's pickup address, a station's"})
+    note = fields.String(metadata={"description": "The resident's note on a booking"})
+    items = fields.List(fields.Nested(RouteSheetItemSchema), metadata={"description": "What to collect"})
+    expected_kg = fields.Float()
+    load_kg = fields.Float(metadata={"description": "On the truck after this stop"})
+    quantity_kg = fields.Float(allow_none=True, metadata={"description": "Reported with the done event"})
+    reason = fields.String(metadata={"description": "Reported with the missed event"})
+
+
+class RouteSheetSchema(StrictSchema):
+    """A route as its crew works it, with only that route's stops."""
+
+    id = fields.Integer()
+    plan_id = fields.Integer()
+    date = fields.Date()
+    plan_status = fields.String()
+    center_id = fields.Integer()
+    center_name = fields.String()
+    seq = fields.Integer()
+    vehicle_id = fields.Integer()
+    plate = fields.String()
+    driver_id = fields.Integer(allow_none=True)
+    start_at = fields.DateTime()
+    end_at = fields.DateTime()
+    distance_km = fields.Float()
+    trips = fields.Integer()
+    stops = fields.List(fields.Nested(RouteSheetStopSchema))
 
 
 class PlanListSchema(PlanSchema):

@@ -1,4 +1,5 @@
-"""A small registry and one signed-in user per role, built through the services."""
+"""A small registry and one signed-in user per role (and a second driver and an operator of
+center B, for object-level access), built through the services."""
 
 from __future__ import annotations
 
@@ -85,7 +86,9 @@ def build_world(client, session) -> World:
         "admin": {"role": "admin"},
         "dispatcher": {"role": "dispatcher"},
         "driver": {"role": "driver"},
+        "driver2": {"role": "driver"},
         "operator": {"role": "operator", "sorting_center_id": center_a.id},
+        "operator_b": {"role": "operator", "sorting_center_id": center_b.id},
         "resident": {"role": "resident", "lat": 30.31, "lon": 120.15, "address": "Home 1"},
         "resident2": {"role": "resident", "lat": 30.30, "lon": 120.16, "address": "Home 2"},
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
 from backend.audit_log.services import record, snapshot
@@ -30,8 +30,12 @@ VEHICLE_FIELDS = (
     "shift_end",
     "cost_per_km",
     "fixed_cost",
+    "default_driver_id",
     "active",
 )
+# Accounts sits above the registry (a user may belong to a sorting center), so the registry
+# reads the three columns it needs to check a default driver instead of importing the model.
+_users = table("users", column("id"), column("role"), column("active"))
 
 
 def bin_query(*, site_id=None, category_id=None, sorting_center_id=None, district=None, active=None):
@@ -124,6 +128,17 @@ def _vehicle_links(session: Session, v: Vehicle, data: dict) -> None:
         raise Invalid.field("category_ids", "hazardous categories need a vehicle with a hazardous licence")
     if v.shift_end <= v.shift_start:
         raise Invalid.field("shift_end", "must be after shift_start")
+    if data.get("default_driver_id") is not None:
+        _check_driver(session, data["default_driver_id"])
+
+
+def _check_driver(session: Session, user_id: int) -> None:
+    """A vehicle's default driver is an active user with the role driver (else 422)."""
+    row = session.execute(select(_users.c.role, _users.c.active).where(_users.c.id == user_id)).first()
+    if row is None:
+        raise Invalid.field("default_driver_id", f"no user with id {user_id}")
+    if row.role != "driver" or not row.active:
+        raise Invalid.field("default_driver_id", f"user {user_id} is not an active driver")
 
 
 def _vehicle_snapshot(v: Vehicle) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
@@ -15,7 +15,8 @@ from backend.core.common import commit, flush, get_or_404
 from backend.core.errors import Conflict, Invalid, NotFound
 from backend.network.models import Site, Vehicle
 from backend.network.services.sites import center_of
-from backend.planning.models import Plan, PlanRoute, RouteStop
+from backend.planning.models import Plan, RouteStop
+from backend.planning.services.routes import get_visible_route
 from backend.telemetry.services.readings import record_emptying
 
 
@@ -33,20 +34,28 @@ def get_plan(session: Session, plan_id: int) -> Plan:
     return get_or_404(session, Plan, plan_id, "plan")
 
 
+def plan_scope(user: User) -> ColumnElement[bool]:
+    """The plans ``user`` may see: dispatchers and admins all, an operator their own center's
+    (plans carry residents' pickup locations), anyone else none. Drivers see their routes
+    instead (``routes.route_query``); the API refuses them plans by role (403)."""
+    if user.role in ("dispatcher", "admin"):
+        return true()
+    if user.role == "operator":
+        return Plan.center_id == user.sorting_center_id
+    return false()
+
+
 def get_visible_plan(session: Session, user: User, plan_id: int) -> Plan:
-    """A plan ``user`` may see: an operator only their own center's (plans carry residents'
-    pickup locations); another center's plan is 404 to them."""
-    plan = get_plan(session, plan_id)
-    if user.role == "operator" and plan.center_id != user.sorting_center_id:
+    """A plan ``user`` may see (see ``plan_scope``); any other is 404 to them."""
+    plan = session.scalar(select(Plan).where(Plan.id == plan_id, plan_scope(user)))
+    if plan is None:
         raise NotFound(f"plan {plan_id} not found")
     return plan
 
 
 def plan_query(user: User, *, center_id: int | None = None, date: date | None = None, status: str | None = None):
     """Plans ``user`` may see, newest first, by center, date or status."""
-    stmt = select(Plan).order_by(Plan.id.desc())
-    if user.role == "operator":
-        stmt = stmt.where(Plan.center_id == user.sorting_center_id)
+    stmt = select(Plan).where(plan_scope(user)).order_by(Plan.id.desc())
     if center_id is not None:
         stmt = stmt.where(Plan.center_id == center_id)
     if date is not None:
@@ -102,8 +111,10 @@ def _stop_key(stop: RouteStop) -> str | None:
     return None
 
 
-def dispatch(session: Session, plan: Plan, user: User) -> Plan:
-    """Lock the plan for execution; the bookings on its routes are on their way."""
+def dispatch(session: Session, plan: Plan, user: User, drivers: dict[int, int] | None = None) -> Plan:
+    """Lock the plan for execution; the bookings on its routes are on their way.
+
+    ``drivers`` names a driver per route id; see ``_assign_drivers`` for the others."""
     if plan.status != "done":
         raise Conflict(f"only a solved plan can be dispatched (this one is {plan.status})")
     others = session.scalars(
@@ -115,6 +126,8 @@ def dispatch(session: Session, plan: Plan, user: User) -> Plan:
     for other in others:
         if other.id != plan.parent_id:
             raise Conflict(f"plan {other.id} is already dispatched for this center and day; re-plan it instead")
+    _assign_drivers(session, plan, drivers or {})
+    for other in others:
         other.status = "superseded"
     plan.status, plan.dispatched_at = "dispatched", datetime.now(UTC)
     after = {"status": plan.status, "dispatched_at": plan.dispatched_at, "superseded": [o.id for o in others]}
@@ -129,6 +142,43 @@ def dispatch(session: Session, plan: Plan, user: User) -> Plan:
                     bookings.transition(session, b, "en_route", user.id, f"plan {plan.id} dispatched")
     commit(session)
     return plan
+
+
+def _active_driver(session: Session, user_id: int | None) -> User | None:
+    user = session.get(User, user_id) if user_id is not None else None
+    return user if user is not None and user.role == "driver" and user.active else None
+
+
+def _assign_drivers(session: Session, plan: Plan, named: dict[int, int]) -> None:
+    """Each route's driver: the one named for it, else whoever drove the same truck in the
+    plan this one re-plans (a re-plan mid-day keeps the crews), else the vehicle's default
+    driver. Named drivers must be active drivers (422); an inherited or default driver who no
+    longer is one is skipped, and the route stays without a driver (only dispatchers and
+    admins can then report at its stops)."""
+    routes = {r.id: r for r in plan.routes}
+    for route_id, user_id in named.items():
+        if route_id not in routes:
+            raise Invalid(
+                f"route {route_id} is not in plan {plan.id}", {"drivers": {str(route_id): ["not a route of this plan"]}}
+            )
+        if session.get(User, user_id) is None:
+            raise Invalid(f"no user with id {user_id}", {"drivers": {str(route_id): [f"no user with id {user_id}"]}})
+        if _active_driver(session, user_id) is None:
+            message = f"user {user_id} is not an active driver"
+            raise Invalid(message, {"drivers": {str(route_id): [message]}})
+    parent = session.get(Plan, plan.parent_id) if plan.parent_id is not None else None
+    inherited = {r.vehicle_id: r.driver_id for r in parent.routes if r.driver_id} if parent else {}
+    for route in plan.routes:
+        if route.id in named:
+            route.driver_id = named[route.id]
+            continue
+        vehicle = session.get(Vehicle, route.vehicle_id)
+        for candidate in (inherited.get(route.vehicle_id), vehicle.default_driver_id):
+            if _active_driver(session, candidate) is not None:
+                route.driver_id = candidate
+                break
+        else:
+            route.driver_id = None
 
 
 def replan(session: Session, plan: Plan, user: User, moves: list[dict], drops: list[int]) -> Plan:
@@ -172,8 +222,9 @@ def replan(session: Session, plan: Plan, user: User, moves: list[dict], drops: l
 
 
 def stop_event(session: Session, route_id: int, seq: int, user: User, data: dict) -> RouteStop:
-    """A driver reports at a stop: arrived, done (with the estimated quantity), or missed (why)."""
-    route = get_or_404(session, PlanRoute, route_id, "route")
+    """A driver reports at a stop of their own route (another route is 404 to them; dispatchers
+    and admins may report on any): arrived, done (with the estimated quantity), or missed (why)."""
+    route = get_visible_route(session, user, route_id)
     plan = session.get(Plan, route.plan_id)
     if plan.status != "dispatched":
         raise Conflict("stop events are for dispatched plans")

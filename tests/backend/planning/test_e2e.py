@@ -1,6 +1,6 @@
 """End to end: the demo city, simulated readings, residents' bookings -> a plan solved in
-the background -> GeoJSON that validates -> dispatch -> stop events -> bookings collected
-and bins reset -> a re-plan with a moved and a dropped stop."""
+the background -> GeoJSON that validates -> dispatch to a driver -> the driver's routes and
+stop events -> bookings collected and bins reset -> a re-plan with a moved and a dropped stop."""
 
 from __future__ import annotations
 
@@ -99,8 +99,16 @@ def test_booking_to_plan_to_collection(demo_city, session):
     assert len(points) == len(stops)
 
     event = f"/api/v1/routes/{plan['routes'][0]['id']}/stops/1/events"
-    assert c.post(event, json={"type": "arrived"}, headers=driver).status_code == 409  # not dispatched yet
-    assert c.post(f"/api/v1/plans/{plan_id}/dispatch", headers=disp).get_json()["status"] == "dispatched"
+    assert c.post(event, json={"type": "arrived"}, headers=disp).status_code == 409  # not dispatched yet
+    assert c.post(event, json={"type": "arrived"}, headers=driver).status_code == 404  # nor the driver's yet
+    driver_id = c.get("/api/v1/me", headers=driver).get_json()["id"]
+    assignments = {str(r["id"]): driver_id for r in plan["routes"]}
+    dispatched = c.post(f"/api/v1/plans/{plan_id}/dispatch", json={"drivers": assignments}, headers=disp)
+    assert dispatched.get_json()["status"] == "dispatched"
+    assert {r["driver_id"] for r in dispatched.get_json()["routes"]} == {driver_id}
+    sheets = c.get(f"/api/v1/routes?date={TOMORROW.isoformat()}", headers=driver).get_json()
+    assert [r["id"] for r in sheets] == [r["id"] for r in plan["routes"]]
+    assert {st["booking_id"] for r in sheets for st in r["stops"] if st["kind"] == "booking"} == mine
     for bid in mine:
         assert c.get(f"/api/v1/bookings/{bid}", headers=disp).get_json()["status"] == "en_route"
 
