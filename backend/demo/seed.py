@@ -215,7 +215,7 @@ def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240) -> dic
             None,
         )
         if role == "driver":  # drives the first center's first truck unless dispatched otherwise
-            assets.update_vehicle(session, trucks[0], {"default_driver_id": user.id})
+            assets.update_vehicle(session, trucks[0], {"default_driver_id": user.id}, None)
     for i in range(6):
         zh, en, lat0, lon0, spread = DISTRICTS[i % len(DISTRICTS)]
         lat, lon = _point(rng, lat0, lon0, spread)

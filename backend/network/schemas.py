@@ -79,11 +79,9 @@ class VehicleSchema(ResourceSchema):
     shift_end = TimeOfDay(required=True)
     cost_per_km = fields.Float(load_default=0.0, validate=validate.Range(min=0))
     fixed_cost = fields.Float(load_default=0.0, validate=validate.Range(min=0))
-    # Bounded by the id column's range (PostgreSQL integer): a larger number names no row.
-    default_driver_id = fields.Integer(
+    default_driver_id = Id(
         allow_none=True,
         load_default=None,
-        validate=validate.Range(min=1, max=2**31 - 1),
         metadata={"description": "An active user with the role driver; dispatch assigns them the vehicle's routes"},
     )
     active = fields.Boolean(dump_only=True)

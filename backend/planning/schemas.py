@@ -95,8 +95,6 @@ class StopEventSchema(StrictSchema):
     reason = fields.String(validate=validate.Length(max=255))
 
 
-# The id columns' range (PostgreSQL integer): a larger number names no row.
-MAX_ID = 2**31 - 1
 MAX_DRIVER_ASSIGNMENTS = 500
 
 
@@ -109,8 +107,10 @@ class DispatchSchema(StrictSchema):
     """The optional body of a dispatch: who drives which route."""
 
     drivers = fields.Dict(
-        keys=fields.Integer(validate=validate.Range(min=1, max=MAX_ID)),
-        values=fields.Integer(validate=validate.Range(min=1, max=MAX_ID)),
+        # Keys are route ids as JSON object keys; OpenAPI 3.0 cannot constrain keys, so any
+        # string passes the schema and one that names no route of the plan is the service's 422.
+        keys=fields.String(),
+        values=Id(),
         load_default=dict,
         # A count check of our own: apispec would state marshmallow's Length as maxLength, a
         # string keyword, on an object.
@@ -125,7 +125,7 @@ class DispatchSchema(StrictSchema):
 
 
 class RouteArgs(StrictSchema):
-    date = fields.Date(metadata={"description": "Default: today in the city's time zone"})
+    date = Day(metadata={"description": "Default: today in the city's time zone"})
     center_id = Id()
 
 

@@ -149,18 +149,18 @@ def _active_driver(session: Session, user_id: int | None) -> User | None:
     return user if user is not None and user.role == "driver" and user.active else None
 
 
-def _assign_drivers(session: Session, plan: Plan, named: dict[int, int]) -> None:
+def _assign_drivers(session: Session, plan: Plan, named: dict[str, int]) -> None:
     """Each route's driver: the one named for it, else whoever drove the same truck in the
     plan this one re-plans (a re-plan mid-day keeps the crews), else the vehicle's default
     driver. Named drivers must be active drivers (422); an inherited or default driver who no
     longer is one is skipped, and the route stays without a driver (only dispatchers and
     admins can then report at its stops)."""
-    routes = {r.id: r for r in plan.routes}
+    routes = {str(r.id): r for r in plan.routes}
+    for key in named:
+        if key not in routes:
+            raise Invalid(f"route {key} is not in plan {plan.id}", {"drivers": {key: ["not a route of this plan"]}})
+    named = {int(key): user_id for key, user_id in named.items()}
     for route_id, user_id in named.items():
-        if route_id not in routes:
-            raise Invalid(
-                f"route {route_id} is not in plan {plan.id}", {"drivers": {str(route_id): ["not a route of this plan"]}}
-            )
         if session.get(User, user_id) is None:
             raise Invalid(f"no user with id {user_id}", {"drivers": {str(route_id): [f"no user with id {user_id}"]}})
         if _active_driver(session, user_id) is None:

@@ -81,7 +81,7 @@ def test_a_default_driver_must_be_an_active_driver(world, who, message):
 
 def test_a_deactivated_driver_cannot_become_a_default_driver(world, session):
     """A driver whose account is deactivated is a 422 naming default_driver_id."""
-    accounts.deactivate_user(session, accounts.get_user(session, world.ids["user_driver2"]))
+    accounts.deactivate_user(session, accounts.get_user(session, world.ids["user_driver2"]), None)
     resp = _patch(world, {"default_driver_id": world.ids["user_driver2"]})
     assert resp.status_code == 422
     assert "not an active driver" in str(resp.get_json()["errors"]["json"]["default_driver_id"])

@@ -68,6 +68,7 @@ def add_center_b_truck(session, world) -> None:
             "category_ids": [world.ids["paper"]],
             "default_driver_id": world.ids["user_driver2"],
         },
+        None,
     )
     world.ids["vehicle_b"] = v.id
 
@@ -78,7 +79,10 @@ def planned_day(app, session, world):
     booked pickups at "Home 1" and "Home 2", served by one route; at center B (truck ZJ-B-1,
     default driver `driver2`) a pickup at "Office B". Both plans solved, not dispatched."""
     assets.update_vehicle(
-        session, assets.get_vehicle(session, world.ids["vehicle"]), {"default_driver_id": world.ids["user_driver"]}
+        session,
+        assets.get_vehicle(session, world.ids["vehicle"]),
+        {"default_driver_id": world.ids["user_driver"]},
+        None,
     )
     add_center_b_truck(session, world)
     world.ids["booking"] = book(app, session, world, "resident", 8)

@@ -66,7 +66,7 @@ def test_dispatch_refuses_an_assignment_it_cannot_make(planned_day, label, drive
 def test_dispatch_refuses_an_inactive_driver(planned_day, session):
     """A driver whose account is deactivated cannot be named (422)."""
     w = planned_day
-    accounts.deactivate_user(session, accounts.get_user(session, w.ids["user_driver2"]))
+    accounts.deactivate_user(session, accounts.get_user(session, w.ids["user_driver2"]), None)
     resp = _dispatch(w, json={"drivers": {str(w.ids["route"]): w.ids["user_driver2"]}})
     assert resp.status_code == 422
     assert "not an active driver" in str(resp.get_json()["errors"]["json"]["drivers"])
@@ -83,7 +83,7 @@ def test_a_default_driver_no_longer_active_leaves_the_route_without_a_driver(pla
     """The truck's default driver was deactivated: the route is dispatched with no driver, and
     only dispatchers and admins can report at its stops."""
     w = planned_day
-    accounts.deactivate_user(session, accounts.get_user(session, w.ids["user_driver"]))
+    accounts.deactivate_user(session, accounts.get_user(session, w.ids["user_driver"]), None)
     resp = _dispatch(w)
     assert resp.status_code == 200 and _drivers(resp) == {w.ids["route"]: None}
     url = f"/api/v1/routes/{w.ids['route']}/stops/{w.ids['stop1']}/events"

@@ -49,7 +49,10 @@ def test_a_drivers_routes_carry_no_address_of_another_route(dispatched_day):
 def test_the_route_list_defaults_to_today_in_the_city(app, session, world):
     """Without a date a driver gets today's route (the city's today), not another day's."""
     assets.update_vehicle(
-        session, assets.get_vehicle(session, world.ids["vehicle"]), {"default_driver_id": world.ids["user_driver"]}
+        session,
+        assets.get_vehicle(session, world.ids["vehicle"]),
+        {"default_driver_id": world.ids["user_driver"]},
+        None,
     )
     today = machine_city_today()
     # Booked at the city's midnight, when today's 08:00 window was still open.
