@@ -53,6 +53,15 @@ class Token(MethodView):
         }
 
 
+@auth.route("/logout")
+class Logout(MethodView):
+    @roles(auth)
+    @auth.response(204)
+    def post(self):
+        """Sign out everywhere: every token issued to me so far stops working"""
+        accounts.sign_out(db.session, current_user())
+
+
 @me.route("")
 class Me(MethodView):
     @roles(me)

@@ -67,6 +67,12 @@ def update_user(session: Session, user: User, data: dict) -> User:
     return user
 
 
+def sign_out(session: Session, user: User) -> None:
+    """End every session of ``user``: the tokens issued so far carry the old generation."""
+    user.token_generation += 1
+    commit(session)
+
+
 def deactivate_user(session: Session, user: User) -> None:
     user.active = False
     user.token_generation += 1
