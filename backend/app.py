@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from backend.accounts import api as accounts_api
 from backend.accounts import services as accounts
 from backend.bookings import api as bookings_api
-from backend.core import extensions, limits
+from backend.core import extensions, headers, limits
 from backend.core.api import register_error_handler
 from backend.core.auth import set_user_loader
 from backend.core.config import finalize, load_settings
@@ -39,8 +39,7 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="/docs",
-        OPENAPI_SWAGGER_UI_URL="/api/docs/static/",
+        # Swagger UI at /api/docs is the console's page (backend/web), not flask-smorest's.
         JSON_SORT_KEYS=False,
     )
     if app.config["TRUSTED_PROXIES"]:
@@ -51,6 +50,7 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     extensions.db.init_app(app)
     extensions.api.init_app(app)
     limits.init_app(app)
+    headers.init_app(app)
     set_user_loader(app, lambda token: accounts.user_for_token(extensions.db.session, token))
 
     api = extensions.api
