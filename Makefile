@@ -11,12 +11,14 @@ LOCK := requirements.lock
 .PHONY: demo test lint lock system-deps install bench-solomon bench-scale clean
 
 # Debian packages the project needs on a machine: PostgreSQL (tests start a throwaway
-# cluster), Mosquitto (broker for the demo and the tests), npm (the console's map library),
-# Chromium (browser tests). Installed only when missing.
+# cluster), Mosquitto (broker for the demo and the tests), Redis (the tests of rate limits
+# shared through Redis start one), npm (the console's map library), Chromium (browser
+# tests). Installed only when missing.
 system-deps:
 	@missing=""; \
 	command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing="$$missing mosquitto"; \
 	command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	$(PYTHON) -c 'import venv, ensurepip' >/dev/null 2>&1 || missing="$$missing python3-venv"; \

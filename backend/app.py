@@ -6,12 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backend.accounts import api as accounts_api
 from backend.accounts import services as accounts
 from backend.audit_log import api as audit_log_api
 from backend.bookings import api as bookings_api
-from backend.core import extensions
+from backend.core import extensions, headers, limits
 from backend.core.api import register_error_handler
 from backend.core.auth import set_user_loader
 from backend.core.config import finalize, load_settings
@@ -48,12 +49,18 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="/docs",
-        OPENAPI_SWAGGER_UI_URL="/api/docs/static/",
+        # Swagger UI at /api/docs is the console's page (backend/web), not flask-smorest's.
         JSON_SORT_KEYS=False,
     )
+    if app.config["TRUSTED_PROXIES"]:
+        # The client's address (rate limits, logs) from the proxies' X-Forwarded-For, and
+        # the scheme from their X-Forwarded-Proto; only as many hops as are trusted.
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     extensions.db.init_app(app)
     extensions.api.init_app(app)
+    limits.init_app(app)
+    headers.init_app(app)
     set_user_loader(app, lambda token: accounts.user_for_token(extensions.db.session, token))
 
     api = extensions.api

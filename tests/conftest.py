@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from backend.core import migrate
-from tests.support.servers import MosquittoServer, PostgresServer
+from tests.support.servers import MosquittoServer, PostgresServer, RedisServer
 
 BACKENDS = ("sqlite", "postgresql")
 _counter = itertools.count()
@@ -34,6 +34,13 @@ def mqtt_broker():
     broker = MosquittoServer().start()
     yield broker
     broker.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    server = RedisServer().start()
+    yield server
+    server.stop()
 
 
 def pg_admin(server: PostgresServer, sql: str) -> None:
@@ -108,6 +115,25 @@ def app(db_url):
 
     db.session.remove()
     db.engine.dispose()
+
+
+@pytest.fixture
+def limited_app(db_url):
+    """Factory: an app on the test's database with the rate limits on (the suite's settings
+    turn them off), given the settings to change. Create it after any other app of the
+    test: the process has one rate limiter, bound to the latest app (as ``db`` is)."""
+
+    def make(**settings):
+        from backend.app import create_app
+
+        return create_app({"DATABASE_URL": db_url, **_test_settings(), "RATELIMIT_ENABLED": True, **settings})
+
+    yield make
+    from backend.core.extensions import db
+
+    db.session.remove()
+    if db.engine is not None:
+        db.engine.dispose()
 
 
 def _test_settings() -> dict:

@@ -19,6 +19,7 @@ from backend.accounts.schemas import (
 from backend.core.api import Blueprint, page
 from backend.core.auth import current_user, roles
 from backend.core.extensions import db
+from backend.core.limits import Rate, client_address, failed_sign_in, rate_limit, submitted_username
 
 auth = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-up and tokens")
 me = Blueprint("me", __name__, url_prefix="/api/v1/me", description="The signed-in user")
@@ -29,6 +30,7 @@ users = Blueprint("users", __name__, url_prefix="/api/v1/users", description="Us
 class Register(MethodView):
     @auth.arguments(RegisterSchema)
     @auth.response(201, UserSchema)
+    @rate_limit(auth, Rate("RATELIMIT_REGISTER", by=client_address, what="sign-ups per client address"))
     def post(self, data):
         """Residents sign themselves up"""
         return accounts.register_resident(db.session, data)
@@ -39,6 +41,16 @@ class Token(MethodView):
     @auth.arguments(TokenRequestSchema)
     @auth.response(200, TokenSchema)
     @auth.alt_response(401, description="Wrong username or password")
+    @rate_limit(
+        auth,
+        Rate("RATELIMIT_TOKEN", by=client_address, what="attempts per client address"),
+        Rate(
+            "RATELIMIT_TOKEN_FAILURES",
+            by=submitted_username,
+            what="failed sign-ins per username",
+            counting=failed_sign_in,
+        ),
+    )
     def post(self, data):
         """Exchange username and password for a bearer token that expires"""
         user = accounts.authenticate(db.session, data["username"], data["password"])
@@ -51,6 +63,15 @@ class Token(MethodView):
             "user_id": user.id,
             "role": user.role,
         }
+
+
+@auth.route("/logout")
+class Logout(MethodView):
+    @roles(auth)
+    @auth.response(204)
+    def post(self):
+        """Sign out everywhere: every token issued to me so far stops working"""
+        accounts.sign_out(db.session, current_user())
 
 
 @me.route("")

@@ -96,6 +96,12 @@ def refuse_own_lockout(actor: User, user: User, data: dict) -> None:
             raise Conflict(f"an admin cannot change their own {name} here", {name: ["not on your own account"]})
 
 
+def sign_out(session: Session, user: User) -> None:
+    """End every session of ``user``: the tokens issued so far carry the old generation."""
+    user.token_generation += 1
+    commit(session)
+
+
 def deactivate_user(session: Session, user: User, actor: User | None) -> None:
     before = snapshot(user)
     user.active = False

@@ -21,6 +21,7 @@ from backend.core.api import Blueprint, page
 from backend.core.auth import current_user, roles
 from backend.core.errors import Forbidden
 from backend.core.extensions import db
+from backend.core.limits import Rate, rate_limit, signed_in_user
 
 slots = Blueprint("slots", __name__, url_prefix="/api/v1/slots", description="Pickup windows")
 blp = Blueprint("bookings", __name__, url_prefix="/api/v1/bookings", description="Pickup bookings")
@@ -74,6 +75,7 @@ class Bookings(MethodView):
             }
         ]
     )
+    @rate_limit(blp, Rate("RATELIMIT_BOOKINGS", by=signed_in_user, what="new bookings per resident"))
     def post(self, data):
         """Book a pickup in an offered window (send an Idempotency-Key to retry safely)"""
         user = current_user()

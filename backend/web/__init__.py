@@ -4,16 +4,17 @@ user's token, so they enforce exactly the API's permissions."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, send_from_directory
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, send_from_directory, url_for
 from swagger_ui_bundle import swagger_ui_path
 
 from backend.web.i18n import current_language, table
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 PAGES = ("login", "dispatcher", "operator", "resident")
+# The twin's report is a static page with a <style> of its own and no script at all.
+TWIN_REPORT_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 
 @bp.get("/")
@@ -32,7 +33,6 @@ def console(page: str):
             f"{page}.html",
             t=t,
             lang=lang,
-            i18n=json.dumps(t, ensure_ascii=False),
             tile_url=current_app.config.get("MAP_TILE_URL", ""),
         )
     )
@@ -48,7 +48,18 @@ def twin_report(filename: str = "report.html"):
     folder = Path(current_app.instance_path) / "twin-report"
     if not (folder / filename).is_file():
         abort(404, "no twin report yet: run `recyclenet twin --report instance/twin-report`")
-    return send_from_directory(folder, filename)
+    resp = send_from_directory(folder, filename)
+    resp.headers["Content-Security-Policy"] = TWIN_REPORT_POLICY
+    return resp
+
+
+@bp.get("/api/docs")
+def api_docs():
+    """Swagger UI, started by a script file rather than flask-smorest's inline one, so that
+    the page runs under the same script policy as the console."""
+    return render_template(
+        "api_docs.html", title=current_app.config["API_TITLE"], spec_url=url_for("api-docs.openapi_json")
+    )
 
 
 @bp.get("/api/docs/static/<path:filename>")

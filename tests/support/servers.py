@@ -1,4 +1,4 @@
-"""Throwaway PostgreSQL and Mosquitto servers: temporary data directory, free port.
+"""Throwaway PostgreSQL, Mosquitto and Redis servers: temporary data directory, free port.
 
 They never touch a service someone else runs on this machine. A missing binary is an
 error, not a skip: `make test` installs them, and a suite that silently skipped its
@@ -141,3 +141,43 @@ class MosquittoServer:
         """Stop and start again on the same port and persistence file."""
         self.stop(keep_data=True)
         self.start()
+
+
+class RedisServer:
+    """A Redis on a free port of 127.0.0.1, in a temporary directory, nothing persisted."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="recyclenet-redis-"))
+        self.binary = find_binary("redis-server", ("/usr/bin/redis-server",))
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        # Flags rather than a file: no snapshots, no append-only log, no protected mode.
+        self.proc = subprocess.Popen(
+            [
+                self.binary,
+                "--port", str(self.port),
+                "--bind", "127.0.0.1",
+                "--dir", str(self.dir),
+                "--save", "",
+                "--appendonly", "no",
+                "--daemonize", "no",
+            ],
+            stdout=open(self.dir / "log", "ab"),
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        _wait_port(self.port)
+        return self
+
+    def stop(self, keep_dir: bool = False) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(10)
+            self.proc = None
+        if not keep_dir:
+            shutil.rmtree(self.dir, ignore_errors=True)

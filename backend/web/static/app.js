@@ -1,4 +1,9 @@
 // Shared by every page: the API with the signed-in user's token, and the language table.
+// The page's settings arrive as JSON data and its buttons and forms name their handlers in
+// data-click / data-submit: the Content-Security-Policy runs no inline script.
+const CONFIG = JSON.parse(document.getElementById("console-config").textContent);
+window.I18N = CONFIG.i18n;
+window.TILE_URL = CONFIG.tileUrl;
 const t = (key) => (window.I18N && window.I18N[key]) || key;
 const LANG = document.documentElement.lang;
 
@@ -24,13 +29,21 @@ async function signIn(username, password) {
   location.href = "/console/" + (home[tok.role] || "resident");
 }
 
-function signOut() { localStorage.clear(); location.href = "/console/login"; }
+async function signOut(e) {
+  if (e) e.preventDefault();
+  // Revoke the token on the server too: a copy of it left anywhere stops working.
+  if (localStorage.getItem("token")) await api("POST", "/api/v1/auth/logout").catch(() => null);
+  localStorage.clear();
+  location.href = "/console/login";
+}
 function requireSignIn() { if (!localStorage.getItem("token")) location.href = "/console/login"; }
 function categoryName(c) { return LANG === "zh" ? c.name_zh : c.name_en; }
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
-    if (k.startsWith("on")) node.addEventListener(k.slice(2), v); else node.setAttribute(k, v);
+    if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else if (k === "style") node.style.cssText = v;  // CSSOM: the policy refuses style attributes
+    else node.setAttribute(k, v);
   }
   for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return node;
@@ -40,7 +53,18 @@ function fmt(x, digits = 1) { return x === null || x === undefined ? "–" : Num
 // A map on a plain background unless a tile server is configured (air-gapped depots, tests).
 function makeMap(id) {
   const map = L.map(id, {preferCanvas: false}).setView([30.27, 120.16], 12);
-  if (window.TILE_URL) L.tileLayer(window.TILE_URL, {maxZoom: 19}).addTo(map);
+  // The pages send no Referer to other sites; a tile server gets our origin alone, as
+  // public tile servers' usage policies ask.
+  if (window.TILE_URL) L.tileLayer(window.TILE_URL, {maxZoom: 19, referrerPolicy: "strict-origin-when-cross-origin"}).addTo(map);
   else document.getElementById(id).classList.add("plain");
   return map;
 }
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const node of document.querySelectorAll("[data-click]")) {
+    node.addEventListener("click", (e) => window[node.dataset.click](e));
+  }
+  for (const node of document.querySelectorAll("[data-submit]")) {
+    node.addEventListener("submit", (e) => { e.preventDefault(); window[node.dataset.submit](e); });
+  }
+});

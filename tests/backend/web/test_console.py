@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import urllib.request
 
+from playwright.sync_api import expect
+
 from tests.backend.web.conftest import sign_in
 
 
@@ -25,7 +27,8 @@ def test_dispatcher_creates_a_plan_and_sees_its_routes(live, browser, tmp_path):
     assert page.locator("path.site-distribution_market").count() == 2
     assert page.locator("path.bin").count() == 40
     page.click("#create")
-    page.wait_for_function("document.querySelector('#plan-status').textContent.includes('done')", timeout=120_000)
+    # expect() rather than wait_for_function: the pages' policy refuses to evaluate strings.
+    expect(page.locator("#plan-status")).to_contain_text("done", timeout=120_000)
     plan_id = int(page.locator("#plan-status").text_content().split("#")[1].rstrip(")"))
     token = page.evaluate("localStorage.getItem('token')")
     plan = api(base, f"/api/v1/plans/{plan_id}", token)
@@ -34,7 +37,7 @@ def test_dispatcher_creates_a_plan_and_sees_its_routes(live, browser, tmp_path):
     assert page.locator("#route-table tr").count() >= len(plan["routes"]) + 2
     page.screenshot(path=str(tmp_path / "dispatcher.png"))
     page.click("#dispatch")
-    page.wait_for_function("document.querySelector('#plan-status').textContent.includes('dispatched')")
+    expect(page.locator("#plan-status")).to_contain_text("dispatched", timeout=30_000)
     page.close()
 
 
@@ -49,7 +52,7 @@ def test_resident_books_from_a_phone(live, browser, tmp_path):
     before = page.locator("#mine tr.booking").count()
     page.fill("#book-form input[name=quantity]", "12.5")
     page.click("#book-button")
-    page.wait_for_function(f"document.querySelectorAll('#mine tr.booking').length === {before + 1}")
+    expect(page.locator("#mine tr.booking")).to_have_count(before + 1, timeout=30_000)
     status = page.locator("#mine tr.booking td.status").first
     assert status.get_attribute("data-status") == "requested" and status.text_content() == "requested"
     page.screenshot(path=str(tmp_path / "resident.png"), full_page=True)
@@ -70,10 +73,7 @@ def test_operator_logs_an_intake_and_the_stock_changes(live, browser, tmp_path):
     page.fill("#intake-form input[name=tare]", "6400")
     page.click("#intake-form button[type=submit]")
     page.wait_for_selector("#stock tr[data-category='paper.cardboard']")
-    page.wait_for_function(
-        "Number(document.querySelector(\"#stock tr[data-category='paper.cardboard'] td.kg\")"
-        f".textContent) === {before + 500}"
-    )
+    expect(row).to_have_text(f"{before + 500:.1f}", timeout=30_000)
     page.screenshot(path=str(tmp_path / "operator.png"))
     page.close()
 
