@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate
 
 from backend.core.schemas import Day, Id, StrictSchema
+from backend.planning.models import PLAN_STATUSES
 
 
 class PlanOptionsSchema(StrictSchema):
@@ -76,7 +77,7 @@ class PlanSchema(StrictSchema):
 class PlanArgs(StrictSchema):
     center_id = Id()
     date = Day()
-    status = fields.String()
+    status = fields.String(validate=validate.OneOf(PLAN_STATUSES))
 
 
 class MoveSchema(StrictSchema):
