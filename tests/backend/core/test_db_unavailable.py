@@ -56,6 +56,21 @@ def test_a_locked_sqlite_file_is_unavailable(tmp_path):
         holder.close()
 
 
+@pytest.mark.parametrize("seconds,shown", [(7, "7s"), (0, "0")])
+def test_the_statement_timeout_setting_reaches_every_postgres_session(fresh_db_url, seconds, shown):
+    """DATABASE_STATEMENT_TIMEOUT_S is the server's statement_timeout in the app's sessions;
+    0 leaves the server's own (none)."""
+    from backend.app import create_app
+    from backend.core.extensions import db
+
+    url = fresh_db_url("postgresql")
+    app = create_app({**_test_settings(), "DATABASE_URL": url, "DATABASE_STATEMENT_TIMEOUT_S": seconds})
+    with app.app_context():
+        assert db.session.scalar(text("SHOW statement_timeout")) == shown
+    db.session.remove()
+    db.engine.dispose()
+
+
 def test_the_statement_timeout_ends_a_postgres_statement_stuck_behind_a_lock(fresh_db_url):
     """DATABASE_STATEMENT_TIMEOUT_S = 1 and a booking that waits on a table another session
     holds: it answers 503 with Retry-After instead of waiting, keeps nothing (its slot is
