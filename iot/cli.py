@@ -128,7 +128,7 @@ def devices_credentials(device_ids, rotate: bool, out: str) -> None:
         stmt = stmt.where(Bin.device_id.in_(device_ids))
     elif not rotate:
         stmt = stmt.where(Bin.mqtt_password_hash.is_(None))
-    issued = issue_credentials(db.session(), list(db.session.scalars(stmt)))
+    issued = issue_credentials(db.session(), list(db.session.scalars(stmt)), None)  # the system
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", newline="") as fh:
         writer = csv.writer(fh)

@@ -7,7 +7,9 @@ Loses nothing the broker accepted:
   is committed, so a worker killed at any moment leaves its unacknowledged messages to be
   redelivered, and the unique (bin, measured_at) key stores a redelivered reading once;
 - a shared subscription ($share/ingest/...), so several workers split the load;
-- reconnects with backoff, subscribing again on every (re)connect.
+- reconnects with a bounded back-off, subscribing again on every (re)connect; a broker
+  that is down when the worker starts is waited for the same way (each failed attempt
+  logged), never a reason to exit.
 Bad input never stops it: each bad message becomes a dead letter with its reason.
 """
 
@@ -60,8 +62,10 @@ class IngestWorker:
         self.stopping = threading.Event()
         self.connected = threading.Event()
         self.stored = 0
+        self.failed_attempts = 0  # in a row, since the last successful connection
         self.client = rn_mqtt.make_client(settings.mqtt_url, settings.client_id, manual_ack=True)
         self.client.on_connect = self._on_connect
+        self.client.on_connect_fail = self._on_connect_fail
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
         self.client.on_subscribe = self._on_subscribe
@@ -72,8 +76,20 @@ class IngestWorker:
             log.error("broker refused the connection: %s", reason_code)
             return
         client.subscribe([(t, 1) for t in topics.subscriptions(self.settings.shared)])
+        self.failed_attempts = 0
         self.connected.set()
         log.info("connected (session present: %s), subscribed", flags.session_present)
+
+    def _on_connect_fail(self, client, userdata) -> None:
+        self.failed_attempts += 1
+        broker = rn_mqtt.broker_of(client)
+        log.warning(
+            "broker %s:%d unreachable (attempt %d); trying again with back-off, at most %d s apart",
+            broker.host,
+            broker.port,
+            self.failed_attempts,
+            rn_mqtt.RECONNECT_MAX_S,
+        )
 
     def _on_subscribe(self, client, userdata, mid, reason_codes, properties) -> None:
         failed = [str(rc) for rc in reason_codes if rc.is_failure]
@@ -119,7 +135,7 @@ class IngestWorker:
                 delay = min(delay * 2, 30.0)
 
     def run(self) -> None:
-        rn_mqtt.connect(
+        rn_mqtt.connect_async(
             self.client,
             clean_start=False,
             properties=rn_mqtt.connect_properties(self.settings.session_expiry_s, self.settings.receive_maximum),

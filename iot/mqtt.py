@@ -10,6 +10,12 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+# Reconnect back-off: paho waits about RECONNECT_MIN_S after a failed attempt, doubling
+# after each further failure up to RECONNECT_MAX_S, and starts again from the minimum once
+# connected.
+RECONNECT_MIN_S = 1
+RECONNECT_MAX_S = 30
+
 
 @dataclass(frozen=True)
 class BrokerUrl:
@@ -51,7 +57,7 @@ def make_client(
         client.username_pw_set(user, pw)
     if broker.tls:
         client.tls_set(cert_reqs=ssl.CERT_REQUIRED)
-    client.reconnect_delay_set(min_delay=1, max_delay=30)
+    client.reconnect_delay_set(min_delay=RECONNECT_MIN_S, max_delay=RECONNECT_MAX_S)
     client._recyclenet_broker = broker  # noqa: SLF001 - where connect() goes
     return client
 
@@ -65,8 +71,23 @@ def connect_properties(session_expiry_s: int | None = None, receive_maximum: int
     return props
 
 
+def broker_of(client: mqtt.Client) -> BrokerUrl:
+    return client._recyclenet_broker  # noqa: SLF001
+
+
 def connect(
     client: mqtt.Client, *, clean_start: bool = True, properties: Properties | None = None, keepalive: int = 30
 ) -> None:
-    broker: BrokerUrl = client._recyclenet_broker  # noqa: SLF001
+    """Connect now; raises if the broker cannot be reached."""
+    broker = broker_of(client)
     client.connect(broker.host, broker.port, keepalive=keepalive, clean_start=clean_start, properties=properties)
+
+
+def connect_async(
+    client: mqtt.Client, *, clean_start: bool = True, properties: Properties | None = None, keepalive: int = 30
+) -> None:
+    """Connect from the network thread that ``loop_start`` starts: a broker that is not up
+    yet is tried again with the back-off above (``on_connect_fail`` after each failure)
+    rather than raising here."""
+    broker = broker_of(client)
+    client.connect_async(broker.host, broker.port, keepalive=keepalive, clean_start=clean_start, properties=properties)

@@ -1,22 +1,28 @@
 """What every domain's API shares: the Blueprint with recyclenet's page sizes, one page of
-a query, and the mapping of service errors to HTTP answers."""
+a query, and the mapping of service errors (and of a database that is away: 503) to HTTP
+answers."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Sequence
 from functools import wraps
 from http import HTTPStatus
 
 import flask_smorest
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from flask_smorest import abort
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import func, select
 from werkzeug.exceptions import MethodNotAllowed
 
+from backend.core.db import unavailable
 from backend.core.errors import ServiceError
 from backend.core.extensions import db
-from backend.core.openapi import IF_MATCH_PATTERN
+from backend.core.openapi import DATABASE_UNAVAILABLE, IF_MATCH_PATTERN
+
+log = logging.getLogger("recyclenet.api")
 
 
 def page(stmt, pagination, refine: Callable[[Sequence], list] | None = None):
@@ -43,6 +49,18 @@ class Blueprint(flask_smorest.Blueprint):
     a city's sites fit one page of the dispatcher's map)."""
 
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 500}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # First: flask-smorest's own callback turns the collected responses into the doc.
+        self._prepare_doc_cbks.insert(0, self._prepare_unavailable_doc)
+
+    @staticmethod
+    def _prepare_unavailable_doc(doc, doc_info, **kwargs):
+        """Every operation may meet a database that is away: each declares the 503."""
+        responses = doc_info.setdefault("response", {}).setdefault("responses", {})
+        responses.setdefault(503, []).append(DATABASE_UNAVAILABLE)
+        return doc
 
     def _check_precondition(self) -> None:
         # Runs inside `etag`, after `roles`: an anonymous caller still gets 401 first.
@@ -93,6 +111,23 @@ def register_error_handler(app) -> None:
         # flask-smorest's JSON body for HTTP errors drops werkzeug's Allow header (RFC 9110).
         body = {"code": 405, "status": HTTPStatus(405).phrase}
         return jsonify(body), 405, {"Allow": ", ".join(sorted(exc.valid_methods or ()))}
+
+    @app.errorhandler(sa_exc.DBAPIError)
+    @app.errorhandler(sa_exc.TimeoutError)
+    def _database_error(exc: sa_exc.SQLAlchemyError):
+        if not unavailable(exc):
+            raise exc  # a bug or a broken schema: Flask's 500, logged with its traceback
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        log.warning("database unavailable (%s %s): %s", request.method, request.path, reason)
+        # The request's transaction is lost (the server rolls back what it had not
+        # committed); the teardown discards the session and its connection.
+        retry_after = max(1, int(current_app.config["DATABASE_RETRY_AFTER_S"]))
+        body = {
+            "code": 503,
+            "status": HTTPStatus(503).phrase,
+            "message": f"the database is unavailable; retry in {retry_after} s",
+        }
+        return jsonify(body), 503, {"Retry-After": str(retry_after)}
 
     @app.errorhandler(ServiceError)
     def _service_error(exc: ServiceError):

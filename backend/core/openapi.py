@@ -6,6 +6,8 @@ every bound the server enforces and every header as it is really sent.
 - Ranges: marshmallow's exclusive bounds (``min_inclusive=False``) become OpenAPI 3.0's
   ``exclusiveMinimum``/``exclusiveMaximum``; apispec leaves them out.
 - ``X-Pagination`` is a JSON object sent as a header string: declared as a string.
+- Every operation may answer 503 with ``Retry-After`` while the database is away
+  (``DATABASE_UNAVAILABLE``, added to each operation by ``core.api.Blueprint``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ MAX_ID = 2**31 - 1  # PostgreSQL's integer: no id can be larger
 # RFC 9110 If-Match: "*" or a list of (weak) quoted entity tags (core.api enforces it).
 _ETAG = r'(W/)?"[\x21\x23-\x7e]*"'
 IF_MATCH_PATTERN = rf"^\s*(\*|{_ETAG}(\s*,\s*{_ETAG})*)\s*$"
+DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"  # the 503 response every operation declares
 
 
 class IdConverter(IntegerConverter):
@@ -83,6 +86,26 @@ class Api(flask_smorest.Api):
         self.ma_plugin.converter.add_attribute_function(exclusive_bounds)
         self.ma_plugin.converter.add_attribute_function(decimal_strings)
         self.ma_plugin.converter.add_attribute_function(no_nul_in_strings)
+
+    def _register_responses(self) -> None:
+        super()._register_responses()
+        self.spec.components.response(
+            DATABASE_UNAVAILABLE,
+            {
+                "description": "The database is unreachable, restarting or too slow; nothing half-done is "
+                "kept. Retry after Retry-After seconds (a POST that takes an Idempotency-Key is safe to retry "
+                "with the same key)",
+                "content": {self.DEFAULT_RESPONSE_CONTENT_TYPE: {"schema": self.ERROR_SCHEMA}},
+                "headers": {
+                    "Retry-After": {
+                        "description": "Seconds to wait before retrying (DATABASE_RETRY_AFTER_S)",
+                        "required": True,
+                        "schema": {"type": "integer", "minimum": 1},
+                    }
+                },
+            },
+            lazy=True,
+        )
 
     def _register_etag_headers(self) -> None:
         super()._register_etag_headers()

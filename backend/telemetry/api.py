@@ -76,7 +76,7 @@ class Credentials(MethodView):
     def post(self, bin_id):
         """Issue (or rotate) the bin's MQTT password; re-export the broker files afterwards"""
         b = assets.get_bin(db.session, bin_id)
-        password = devices.issue_credentials(db.session, [b])[b.device_id]
+        password = devices.issue_credentials(db.session, [b], current_user())[b.device_id]
         return {"device_id": b.device_id, "username": b.device_id, "password": password}
 
 

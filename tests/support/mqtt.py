@@ -23,7 +23,12 @@ STARTED: list[subprocess.Popen] = []  # stopped by tests/iot/conftest.py after e
 
 
 def start_worker(
-    db_url: str, mqtt_url: str, log_path: Path, client_id: str = "test-ingest", processes: int = 1
+    db_url: str,
+    mqtt_url: str,
+    log_path: Path,
+    client_id: str = "test-ingest",
+    processes: int = 1,
+    extra_args: tuple[str, ...] = (),
 ) -> subprocess.Popen:
     env = {
         **os.environ,
@@ -32,7 +37,7 @@ def start_worker(
         "SECRET_KEY": "test",
         "RECYCLENET_INGEST_CLIENT_ID": client_id,
     }
-    command = [*recyclenet_command(), "ingest", "--processes", str(processes)]
+    command = [*recyclenet_command(), "ingest", "--processes", str(processes), *extra_args]
     proc = subprocess.Popen(command, env=env, stdout=open(log_path, "ab"), stderr=subprocess.STDOUT)
     STARTED.append(proc)
     return proc

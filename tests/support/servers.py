@@ -47,9 +47,15 @@ def _wait_port(port: int, timeout: float = 20.0) -> None:
 
 
 class PostgresServer:
-    """initdb into a temporary directory and run postgres on a free port."""
+    """initdb into a temporary directory and run postgres on a free port.
 
-    def __init__(self) -> None:
+    ``durable=False`` (the suite's clusters) turns fsync and synchronous commit off: fast,
+    and nothing outlives the run anyway. A test that crashes the server and then counts
+    what was committed needs ``durable=True``: a commit acknowledged is then on disk.
+    """
+
+    def __init__(self, durable: bool = False) -> None:
+        self.durable = durable
         self.port = free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="recyclenet-pg-"))
         self.data = self.dir / "data"
@@ -76,23 +82,35 @@ class PostgresServer:
         )
 
     def start(self) -> PostgresServer:
-        self._run(
-            self.initdb, "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"
-        )
-        # Durability settings off: this cluster lives for one test run.
-        opts = (
-            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
+        """Start the server; the first start creates the cluster, a later one (after
+        ``stop(keep_data=True)``) reopens it on the same port."""
+        if not (self.data / "PG_VERSION").exists():
+            self._run(
+                self.initdb,
+                "-D", str(self.data),
+                "-U", "postgres",
+                "--auth=trust",
+                "-E", "UTF8",
+                "--locale=C",
+                "--no-sync",
+            )  # fmt: skip
+        opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        if not self.durable:  # this cluster lives for one test run
+            opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(self.pg_ctl, "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"), "-w", "start")
         _wait_port(self.port)
         return self
 
-    def stop(self) -> None:
+    def stop(self, keep_data: bool = False, mode: str = "immediate") -> None:
+        """Stop the server: ``fast`` as an administrator's restart does (sessions are told
+        and their transactions rolled back), ``immediate`` as a crash (connections just
+        drop; the next start recovers). Without ``keep_data`` the cluster is deleted."""
         try:
-            self._run(self.pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            if (self.data / "postmaster.pid").exists():  # not already stopped
+                self._run(self.pg_ctl, "-D", str(self.data), "-m", mode, "-w", "stop")
         finally:
-            shutil.rmtree(self.dir, ignore_errors=True)
+            if not keep_data:
+                shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class MosquittoServer:

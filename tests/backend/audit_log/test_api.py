@@ -8,6 +8,7 @@ from datetime import datetime
 
 import pytest
 
+from backend.network.models import Bin
 from backend.network.services import catalog
 from tests.backend.audit_log.conftest import current_etag, delete, events, patch, solved_plan
 from tests.backend.conftest import PASSWORD
@@ -144,6 +145,31 @@ def test_a_bins_mqtt_password_hash_never_reaches_the_trail(world, session):
     assert (row.before["capacity_l"], row.after["capacity_l"]) == (660.0, 1100.0)
     assert "mqtt_password_hash" not in row.before and "mqtt_password_hash" not in row.after
     assert "PBKDF2" not in json.dumps([row.before, row.after])
+
+
+def test_issuing_and_rotating_a_bins_credentials_are_on_record_without_the_secret(world, session):
+    """POST /bins/{id}/credentials leaves a bin.credentials row naming the admin and the bin,
+    saying whether a password was replaced; neither a password nor its hash is in it."""
+    c, h = world.client, world.headers("admin")
+    url = f"/api/v1/bins/{world.ids['bin']}/credentials"
+    issued_pw = c.post(url, headers=h).get_json()["password"]
+    rotated_pw = c.post(url, headers=h).get_json()["password"]
+    rotated, issued = events(session, action="bin.credentials")
+    for row in (rotated, issued):
+        assert (row.actor_id, row.object_type, row.object_id) == (world.ids["user_admin"], "bin", world.ids["bin"])
+    assert issued.before == {"device_id": "T-BIN-1", "mqtt_password": "none"}
+    assert issued.after == rotated.after == {"device_id": "T-BIN-1", "mqtt_password": "new"}
+    assert rotated.before == {"device_id": "T-BIN-1", "mqtt_password": "set"}
+    password_hash = session.get(Bin, world.ids["bin"]).mqtt_password_hash
+    trail = json.dumps([[row.before, row.after] for row in events(session)])
+    assert password_hash and all(secret not in trail for secret in (issued_pw, rotated_pw, password_hash))
+
+
+def test_a_driver_asking_for_credentials_is_403_and_leaves_no_row(world, session):
+    """Only admins issue credentials: a refused request leaves the trail as it was."""
+    url = f"/api/v1/bins/{world.ids['bin']}/credentials"
+    assert world.client.post(url, headers=world.headers("driver")).status_code == 403
+    assert events(session, action="bin.credentials") == []
 
 
 def test_dispatching_a_plan_records_the_dispatcher_and_the_status_change(app, world, session):

@@ -92,6 +92,22 @@ def test_a_user_made_on_the_command_line_is_on_record_as_made_by_the_system(app,
     assert (row.actor_id, row.after["username"], row.after["role"]) == (None, "root", "admin")
 
 
+def test_credentials_issued_on_the_command_line_are_on_record_as_issued_by_the_system(world, app, session, tmp_path):
+    """`recyclenet devices credentials` leaves one bin.credentials row per bin, with no actor
+    and no password (the clear passwords go only to the --out file)."""
+    out = tmp_path / "creds.csv"
+    result = app.test_cli_runner().invoke(recyclenet, args=["devices", "credentials", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (row,) = events(session, action="bin.credentials")
+    assert (row.actor_id, row.object_id, row.after) == (
+        None,
+        world.ids["bin"],
+        {"device_id": "T-BIN-1", "mqtt_password": "new"},
+    )
+    password = out.read_text().splitlines()[1].split(",")[1]
+    assert password not in str([row.before, row.after])
+
+
 def test_every_object_the_services_created_has_its_create_event(world, session):
     """No committed change lacks a row: each site, bin, vehicle and user of the world has one."""
     for kind, model in (("site", Site), ("bin", Bin), ("vehicle", Vehicle), ("user", User)):
