@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
-from backend.runtime.launcher import demo
+from backend.runtime.demo import demo
 
 
 @click.command("serve")
