@@ -70,7 +70,7 @@ class Bookings(MethodView):
             {
                 "in": "header",
                 "name": "Idempotency-Key",
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "minLength": 1, "maxLength": 128, "pattern": r"^[^\x00]*$"},
                 "description": "Retries with the same key get the first answer",
             }
         ]

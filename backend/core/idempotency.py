@@ -47,8 +47,8 @@ def run(
         status, body = action()
         session.commit()
         return status, body
-    if len(key) > 128:
-        raise Invalid.field("Idempotency-Key", "at most 128 characters")
+    if not 1 <= len(key) <= 128 or "\x00" in key:
+        raise Invalid.field("Idempotency-Key", "1 to 128 characters, no NUL")
     replay = _replay(session, user_id, key, digest)
     if replay is not None:
         return replay

@@ -53,6 +53,18 @@ def exclusive_bounds(self, field, **kwargs) -> dict:
     return out
 
 
+NO_NUL = r"^[^\x00]*$"
+
+
+def no_nul_in_strings(self, field, ret=None, **kwargs) -> dict:
+    """apispec attribute function: text never takes a NUL character (core.schemas refuses
+    it: PostgreSQL cannot store one). A field with a pattern of its own states that instead."""
+    if isinstance(field, fields.String) and not field.metadata.get("pattern") and not field.dump_only:
+        if not any(isinstance(v, (validate.OneOf, validate.Regexp)) for v in field.validators):
+            return {"pattern": NO_NUL}
+    return {}
+
+
 def decimal_strings(self, field, **kwargs) -> dict:
     """apispec attribute function: a Decimal sent as a string (money) is a string in the spec."""
     if isinstance(field, fields.Decimal) and field.as_string:
@@ -70,6 +82,7 @@ class Api(flask_smorest.Api):
         self.register_converter(IdConverter, _id_parameter_schema)
         self.ma_plugin.converter.add_attribute_function(exclusive_bounds)
         self.ma_plugin.converter.add_attribute_function(decimal_strings)
+        self.ma_plugin.converter.add_attribute_function(no_nul_in_strings)
 
     def _register_etag_headers(self) -> None:
         super()._register_etag_headers()

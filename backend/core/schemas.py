@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from backend.core.errors import Invalid
 from backend.core.openapi import MAX_ID
@@ -65,10 +66,27 @@ class Flag(fields.Boolean):
 
 
 class StrictSchema(Schema):
-    """Unknown fields are an error (the marshmallow default), spelled out for readers."""
+    """Unknown fields are an error (the marshmallow default), spelled out for readers.
+
+    No text takes a NUL character: PostgreSQL cannot store one (SQLite can), so it is refused
+    at the door on both databases, and the spec says so (core.openapi.no_nul_in_strings).
+    """
 
     class Meta:
         ordered = True
+
+    @pre_load
+    def _refuse_nul(self, data, **kwargs):
+        if isinstance(data, Mapping):
+            bad = {
+                key: ["may not contain a NUL character"]
+                for key, value in data.items()
+                if (isinstance(value, str) and "\x00" in value)
+                or (isinstance(value, list) and any(isinstance(v, str) and "\x00" in v for v in value))
+            }
+            if bad:
+                raise ValidationError(bad)
+        return data
 
 
 class ResourceSchema(StrictSchema):
