@@ -12,7 +12,7 @@ from backend.accounts import api as accounts_api
 from backend.accounts import services as accounts
 from backend.audit_log import api as audit_log_api
 from backend.bookings import api as bookings_api
-from backend.core import extensions, headers, limits
+from backend.core import bodies, extensions, headers, limits
 from backend.core.api import register_error_handler
 from backend.core.auth import set_user_loader
 from backend.core.config import finalize, load_settings
@@ -58,7 +58,11 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     extensions.db.init_app(app)
-    extensions.api.init_app(app)
+    # Bodies over MAX_CONTENT_LENGTH are a 413 (Flask's own check), stated in the spec.
+    extensions.api.init_app(
+        app, spec_kwargs={"extra_plugins": [bodies.BodyLimitPlugin(int(app.config["MAX_CONTENT_LENGTH"]))]}
+    )
+    bodies.init_app(app)
     limits.init_app(app)
     headers.init_app(app)
     set_user_loader(app, lambda token: accounts.user_for_token(extensions.db.session, token))

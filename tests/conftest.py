@@ -43,6 +43,29 @@ def redis_server():
     server.stop()
 
 
+@pytest.fixture
+def fresh_redis():
+    """A Redis of the test's own: a queue's messages must never reach another test's worker."""
+    server = RedisServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def job_worker(app, fresh_redis):
+    """The app's plans go to a real queue (Dramatiq on the test's Redis) and a real
+    `recyclenet worker` process solves them, on the test's database."""
+    from backend.runtime.queue import install
+    from tests.support.processes import RecyclenetProcess, recyclenet_env
+
+    app.config["REDIS_URL"] = fresh_redis.url
+    install(app)
+    env = recyclenet_env(app.config["DATABASE_URL"], fresh_redis.url)
+    worker = RecyclenetProcess(["worker", "--processes", "1", "--threads", "1"], env).start()
+    yield worker
+    worker.close()
+
+
 def pg_admin(server: PostgresServer, sql: str) -> None:
     engine = create_engine(server.url("postgres"), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:

@@ -1,7 +1,7 @@
 """Settings: config/default.toml, then a named settings file, then the environment.
 
 The order is deliberate: files hold what an operator edits rarely, the environment holds
-what differs per deployment (DATABASE_URL, MQTT_URL, SECRET_KEY) and secrets, and a dict
+what differs per deployment (DATABASE_URL, MQTT_URL, REDIS_URL, SECRET_KEY) and secrets, and a dict
 passed to ``create_app`` (tests, tools) wins over both.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
 ENV_PREFIX = "RECYCLENET_"
 # Well-known names that are read without the prefix, as twelve-factor deployments expect.
-UNPREFIXED_ENV = ("DATABASE_URL", "MQTT_URL", "SECRET_KEY")
+UNPREFIXED_ENV = ("DATABASE_URL", "MQTT_URL", "REDIS_URL", "SECRET_KEY")
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

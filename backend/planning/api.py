@@ -29,7 +29,7 @@ from backend.planning.schemas import (
     RouteStopSchema,
     StopEventSchema,
 )
-from backend.planning.services import dispatch
+from backend.planning.services import dispatch, lifecycle
 from backend.planning.services import routes as route_service
 
 blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans", description="Daily collection plans")
@@ -38,8 +38,12 @@ PLANNERS = ("dispatcher", "admin")
 PLAN_READERS = (*PLANNERS, "operator")
 
 
+QUEUE_DOWN = "The job queue did not take the plan (it is kept, failed, with the reason): try again later"
+
+
 def _queued(plan: Plan):
-    submit_plan(current_app.config, plan.id)
+    submit_plan(plan.id)
+    db.session.refresh(plan)  # without a queue it was solved inline, by another connection
     return {"id": plan.id, "status": plan.status, "url": f"/api/v1/plans/{plan.id}"}, 202
 
 
@@ -57,6 +61,7 @@ class Plans(MethodView):
     @roles(blp, *PLANNERS)
     @blp.arguments(PlanCreateSchema)
     @blp.response(202)
+    @blp.alt_response(503, description=QUEUE_DOWN)
     def post(self, data):
         """Plan a sorting center's day: answered at once (202), solved in the background"""
         plan = dispatch.create_plan(
@@ -112,10 +117,28 @@ class Replan(MethodView):
     @roles(blp, *PLANNERS)
     @blp.arguments(ReplanSchema)
     @blp.response(202)
+    @blp.alt_response(503, description=QUEUE_DOWN)
     def post(self, data, plan_id):
         """Move stops to other routes or drop them, and plan the rest again (a new plan)"""
         plan = dispatch.get_plan(db.session, plan_id)
         return _queued(dispatch.replan(db.session, plan, current_user(), data["moves"], data["drops"]))
+
+
+@blp.route("/<int:plan_id>/cancel")
+class Cancel(MethodView):
+    @roles(blp, *PLANNERS)
+    @blp.response(200, PlanSchema)
+    @blp.alt_response(404, description="No such plan")
+    @blp.alt_response(409, description="The plan is no longer queued or solving (done, failed, dispatched, superseded)")
+    def post(self, plan_id):
+        """Cancel a queued plan, or stop a solving one
+
+        A queued plan is cancelled at once. A solving plan gets `cancel_requested_at` and
+        ends `cancelled` at its worker's next progress tick (about a second). Cancelling a
+        cancelled plan again changes nothing.
+        """
+        plan = dispatch.get_plan(db.session, plan_id)
+        return lifecycle.cancel_plan(db.session, plan, current_user())
 
 
 @routes.route("")

@@ -36,7 +36,9 @@ def plan_command(center_id: int, day, time_limit: float | None, horizon_hours: f
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"plan {plan.id}: solving (about {2 * plan.options['time_limit']:.0f} s with the baseline) ...")
-    run_plan(settings_for_jobs(current_app.config), plan.id)
+    # In a child process as on a worker: it reports progress (so no sweep takes it for a
+    # vanished worker's) and a dispatcher can cancel it.
+    run_plan(settings_for_jobs(current_app.config), plan.id, isolated=True)
     db.session.expire_all()
     plan = db.session.get(Plan, plan.id)
     if plan.status != "done":

@@ -9,14 +9,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.models import Base, utcnow
 
-PLAN_STATUSES = ("queued", "solving", "done", "failed", "dispatched", "superseded")
+# queued -> solving -> done -> dispatched -> superseded (by the dispatched re-plan of its day);
+# solving -> failed (with the reason); queued or solving -> cancelled (by a dispatcher).
+PLAN_STATUSES = ("queued", "solving", "done", "failed", "dispatched", "superseded", "cancelled")
 STOP_STATUSES = ("planned", "arrived", "done", "missed")
 
 
 class Plan(Base):
     __tablename__ = "plans"
     __table_args__ = (
-        CheckConstraint("status IN ('queued', 'solving', 'done', 'failed', 'dispatched', 'superseded')", name="status"),
+        CheckConstraint(
+            "status IN ('queued', 'solving', 'done', 'failed', 'dispatched', 'superseded', 'cancelled')", name="status"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,6 +38,13 @@ class Plan(Base):
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     dispatched_at: Mapped[datetime | None]
+    # The solve job's claim: each attempt (a worker taking the plan) counts one, and only the
+    # worker holding the latest attempt may write progress or the result (a fencing token).
+    attempts: Mapped[int] = mapped_column(default=0)
+    # The solving worker's last sign of life: past the lease, another worker may take over.
+    heartbeat_at: Mapped[datetime | None]
+    # A dispatcher asked to stop a solve; its worker stops at its next progress tick.
+    cancel_requested_at: Mapped[datetime | None]
 
     routes: Mapped[list[PlanRoute]] = relationship(cascade="all, delete-orphan", order_by="PlanRoute.seq")
 

@@ -7,6 +7,11 @@ from marshmallow import ValidationError, fields, validate
 from backend.core.schemas import Day, Id, StrictSchema
 from backend.planning.models import PLAN_STATUSES
 
+STATUS_DESCRIPTION = (
+    "queued -> solving -> done -> dispatched -> superseded (by the dispatched re-plan of its day); "
+    "solving -> failed (see error); queued or solving -> cancelled"
+)
+
 
 class PlanOptionsSchema(StrictSchema):
     time_limit = fields.Float(validate=validate.Range(min=1, max=600))
@@ -61,8 +66,12 @@ class PlanSchema(StrictSchema):
     id = fields.Integer()
     center_id = fields.Integer()
     date = fields.Date(attribute="day")
-    status = fields.String()
-    progress = fields.Float()
+    status = fields.String(validate=validate.OneOf(PLAN_STATUSES), metadata={"description": STATUS_DESCRIPTION})
+    progress = fields.Float(metadata={"description": "Share of the solve's time limit used, 0 to 1"})
+    attempts = fields.Integer(metadata={"description": "Workers that took the solve (more than one: a worker died)"})
+    cancel_requested_at = fields.DateTime(
+        allow_none=True, metadata={"description": "A dispatcher asked to stop the solve; it ends cancelled"}
+    )
     options = fields.Dict()
     overrides = fields.Dict()
     error = fields.String()

@@ -1,1 +1,2 @@
-"""Running the platform: the web server and the whole demo stack."""
+"""Running the platform: the web server (gunicorn), the job queue (Dramatiq on Redis), its
+workers and scheduler, and the whole demo stack."""

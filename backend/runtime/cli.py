@@ -1,24 +1,85 @@
-"""`recyclenet serve` (the web app alone) and `recyclenet demo` (the whole stack)."""
+"""`recyclenet serve` (the web app), `worker` (the jobs), `scheduler` (the periodic jobs) and
+`demo` (the whole stack)."""
 
 from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
+from backend.runtime import worker as worker_command
 from backend.runtime.demo import demo
+from backend.runtime.queue import install
+from backend.runtime.scheduler import Scheduler
+from backend.runtime.server import Server, gunicorn_options
+
+
+def _require_queue(app):
+    queue = install(app)
+    if queue is None:
+        raise click.ClickException("REDIS_URL is not set: jobs need the queue's Redis (see README, Configuration)")
+    return queue
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True)
-@click.option("--threads", default=8, show_default=True)
+@click.option("--bind", multiple=True, help="host:port or unix:PATH, repeatable. [default: SERVER_BIND]")
+@click.option("--host", help="Shorthand: --bind HOST:PORT with --port.")
+@click.option("--port", type=int, help="Shorthand: --bind HOST:PORT with --host (default host 127.0.0.1).")
+@click.option("--workers", type=click.IntRange(1, 64), help="Processes. [default: SERVER_WORKERS]")
+@click.option("--threads", type=click.IntRange(1, 256), help="Threads per process. [default: SERVER_THREADS]")
+@click.option("--timeout", type=click.IntRange(1, 3600), help="Seconds per request. [default: SERVER_TIMEOUT_S]")
+@click.option("--dev", is_flag=True, help="Werkzeug's development server instead (one process, threaded).")
 @with_appcontext
-def serve(host: str, port: int, threads: int) -> None:
-    """Serve the API and its docs (a threaded server for a demo or a small city)."""
-    click.echo(f"recyclenet on http://{host}:{port}  (API docs: http://{host}:{port}/api/docs)")
-    run_simple(host, port, current_app._get_current_object(), threaded=threads > 1, use_reloader=False)
+def serve(bind, host, port, workers, threads, timeout, dev) -> None:
+    """Serve the API, its docs and the console with gunicorn (plans go to the job queue when
+    REDIS_URL is set, else they are solved inline)."""
+    app = current_app._get_current_object()
+    install(app)
+    binds = list(bind)
+    if host or port:
+        binds.append(f"{host or '127.0.0.1'}:{port or 5000}")
+    options = gunicorn_options(app.config, bind=binds, workers=workers, threads=threads, timeout=timeout)
+    first = options["bind"][0]
+    click.echo(f"recyclenet on {first}  (API docs: /api/docs){'  [development server]' if dev else ''}")
+    if dev:
+        dev_host, _, dev_port = first.rpartition(":")
+        run_simple(dev_host or "127.0.0.1", int(dev_port), app, threaded=True, use_reloader=False)
+        return
+    Server(app, options).run()
 
 
-COMMANDS = (serve, demo)
+@click.command("worker")
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--threads", default=2, show_default=True, type=click.IntRange(1, 64), help="Jobs at once in each process."
+)
+@click.option("--queue", "queues", multiple=True, help="Only these queues (plans, periodic); repeatable.")
+@click.option(
+    "--shutdown-timeout", default=60.0, show_default=True, help="Seconds a stopping worker gives its jobs to finish."
+)
+@with_appcontext
+def worker(processes: int, threads: int, queues: tuple[str, ...], shutdown_timeout: float) -> None:
+    """Run jobs from the queue: plans, re-plans and the periodic jobs."""
+    _require_queue(current_app._get_current_object())
+    sys.exit(worker_command.run(processes, threads, queues, shutdown_timeout))
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler() -> None:
+    """Queue the periodic jobs, each once per period however many schedulers run."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    app = current_app._get_current_object()
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    Scheduler(app, _require_queue(app)).run(stop)
+
+
+COMMANDS = (serve, worker, scheduler, demo)

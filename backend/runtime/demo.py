@@ -1,8 +1,10 @@
 """`recyclenet demo`: the whole stack on one machine, stopped cleanly with Ctrl-C.
 
-Starts a Mosquitto of its own (persistence and the exported password/ACL files under
-instance/mosquitto, on a free port, so it never collides with a broker already running
-here), the ingest worker, the bin simulator, and the web app in the foreground.
+Starts a Mosquitto and a Redis of its own (each on a free port, so neither collides with a
+server already running here; Mosquitto's persistence and the exported password/ACL files
+under instance/mosquitto, Redis's append-only file under instance/redis, so plans queued
+when the demo stops are solved when it starts again), the ingest worker, the bin simulator,
+a job worker and the scheduler, and the web app under gunicorn.
 """
 
 from __future__ import annotations
@@ -40,11 +42,18 @@ def _free_port(preferred: int) -> int:
     raise RuntimeError("no free port")
 
 
-def _mosquitto() -> str:
-    found = shutil.which("mosquitto") or ("/usr/sbin/mosquitto" if os.path.exists("/usr/sbin/mosquitto") else None)
+def _system_binary(name: str) -> str:
+    found = shutil.which(name) or (f"/usr/sbin/{name}" if os.path.exists(f"/usr/sbin/{name}") else None)
     if not found:
-        raise click.ClickException("mosquitto is not installed (make demo installs it)")
+        raise click.ClickException(f"{name} is not installed (make demo installs it)")
     return found
+
+
+def _redis_command(home: Path, port: int) -> list[str]:
+    # Append-only: the queue outlives a restart of the demo; protected mode off as it only
+    # listens on the loopback interface.
+    return [_system_binary("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(home),
+            "--appendonly", "yes", "--save", "", "--protected-mode", "no", "--daemonize", "no"]  # fmt: skip
 
 
 def _recyclenet() -> list[str]:
@@ -55,10 +64,11 @@ def _recyclenet() -> list[str]:
 @click.command("demo")
 @click.option("--port", default=5000, show_default=True)
 @click.option("--mqtt-port", default=18830, show_default=True, help="Preferred; a free one is used if taken.")
+@click.option("--redis-port", default=16379, show_default=True, help="Preferred; a free one is used if taken.")
 @click.option("--speedup", default=120.0, show_default=True, help="Simulated seconds per real second.")
 @with_appcontext
-def demo(port: int, mqtt_port: int, speedup: float) -> None:
-    """Run broker, ingest worker, bin simulator and web app together."""
+def demo(port: int, mqtt_port: int, redis_port: int, speedup: float) -> None:
+    """Run broker, queue, ingest worker, bin simulator, job worker, scheduler and web app together."""
 
     home = Path(current_app.instance_path) / "mosquitto"
     home.mkdir(parents=True, exist_ok=True)
@@ -72,6 +82,9 @@ def demo(port: int, mqtt_port: int, speedup: float) -> None:
     accounts["recyclenet-simulator"] = mqtt_auth.mosquitto_hash(sim_pw)
     mqtt_auth.write_files(home, accounts, mqtt_auth.acl_text("recyclenet-ingest", "recyclenet-simulator"))
     mqtt_port = _free_port(mqtt_port)
+    redis_port = _free_port(redis_port)
+    redis_home = Path(current_app.instance_path) / "redis"
+    redis_home.mkdir(parents=True, exist_ok=True)
 
     (home / "mosquitto.conf").write_text(
         f"listener {mqtt_port} 127.0.0.1\npersistence true\npersistence_location {home}/\n"
@@ -83,6 +96,7 @@ def demo(port: int, mqtt_port: int, speedup: float) -> None:
         "DATABASE_URL": current_app.config["DATABASE_URL"],
         "MQTT_URL": f"mqtt://recyclenet-ingest:{ingest_pw}@127.0.0.1:{mqtt_port}",
         "RECYCLENET_SIMULATOR_MQTT_URL": f"mqtt://recyclenet-simulator:{sim_pw}@127.0.0.1:{mqtt_port}",
+        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
     }
     logs = Path(current_app.instance_path) / "logs"
     logs.mkdir(exist_ok=True)
@@ -95,8 +109,12 @@ def demo(port: int, mqtt_port: int, speedup: float) -> None:
         children.append((name, proc))
         click.echo(f"  {name:10} pid {proc.pid}, log {logs / (name + '.log')}")
 
-    click.echo(f"recyclenet demo: MQTT on 127.0.0.1:{mqtt_port}, web on http://127.0.0.1:{port}")
-    spawn("mosquitto", [_mosquitto(), "-c", str(home / "mosquitto.conf")])
+    click.echo(
+        f"recyclenet demo: MQTT on 127.0.0.1:{mqtt_port}, Redis on 127.0.0.1:{redis_port}, "
+        f"web on http://127.0.0.1:{port}"
+    )
+    spawn("redis", _redis_command(redis_home, redis_port))
+    spawn("mosquitto", [_system_binary("mosquitto"), "-c", str(home / "mosquitto.conf")])
     time.sleep(0.5)
     spawn("ingest", [*_recyclenet(), "ingest"])
     time.sleep(1.0)
@@ -104,7 +122,9 @@ def demo(port: int, mqtt_port: int, speedup: float) -> None:
         "simulator",
         [*_recyclenet(), "simulate-bins", "--interval", "60", "--speedup", str(speedup), "--backfill-hours", "0"],
     )
-    spawn("web", [*_recyclenet(), "serve", "--port", str(port)])
+    spawn("worker", [*_recyclenet(), "worker", "--processes", "1", "--threads", "2", "--shutdown-timeout", "10"])
+    spawn("scheduler", [*_recyclenet(), "scheduler"])
+    spawn("web", [*_recyclenet(), "serve", "--bind", f"127.0.0.1:{port}"])
     click.echo("Ctrl-C stops everything.")
     stop = {"now": False}
     signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
@@ -117,6 +137,8 @@ def demo(port: int, mqtt_port: int, speedup: float) -> None:
                     stop["now"] = True
             time.sleep(0.5)
     finally:
-        for _name, proc in reversed(children):  # web, simulator, worker (acks its batch), broker last
+        # web, scheduler, worker (back on the queue what it cannot finish), simulator, ingest
+        # (acks its batch), the brokers last
+        for _name, proc in reversed(children):
             stop_process(proc)
         click.echo("demo stopped.")

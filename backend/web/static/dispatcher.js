@@ -64,6 +64,7 @@ async function follow(id) {
     document.getElementById("plan-status").textContent = `${t("status")}: ${p.status} (#${p.id})`;
     if (p.status === "done" || p.status === "dispatched") return showPlan(p);
     if (p.status === "failed") { document.getElementById("plan-status").textContent += " " + p.error; return; }
+    if (p.status === "cancelled" || p.status === "superseded") return;
     await new Promise((r) => setTimeout(r, 700));
   }
 }

@@ -44,7 +44,8 @@ def wait_done(client, plan_id, headers, timeout=120):
 
 
 @pytest.fixture
-def demo_city(app, session):
+def demo_city(app, session, job_worker):
+    """The demo city, its plans solved by a real worker process off a real queue."""
     app.config["PLAN_TIME_LIMIT_S"] = 2
     seed_demo_city(session, seed=3, n_bins=48)
     sim = Simulator.from_registry(session, "mqtt://unused", interval=1800, speedup=1, seed=3, backfill_hours=96)
