@@ -1,6 +1,11 @@
 # recyclenet: `make demo` and `make test` are the whole quick start.
 SHELL := /bin/bash
-PYTHON ?= python3
+# Python 3.12 or newer (OSRM's wheels are built for CPython >= 3.12): the first found of
+# python3.12, python3.13, python3 and pyenv's installed versions; `make PYTHON=...` overrides.
+ifndef PYTHON
+PYTHON := $(shell for p in python3.12 python3.13 python3 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V); do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p || echo $$p; } && break; done)
+endif
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -15,6 +20,10 @@ LOCK := requirements.lock
 # shared through Redis start one), npm (the console's map library), Chromium (browser
 # tests). Installed only when missing.
 system-deps:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "recyclenet needs Python 3.12 or newer and found none: install python3.12 (Debian 13," \
+		     "Ubuntu 24.04: apt-get install python3.12-venv) or a pyenv version, or run make PYTHON=/path/to/python3.12"; \
+		exit 1; fi
 	@missing=""; \
 	command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing="$$missing mosquitto"; \
 	command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
@@ -29,7 +38,8 @@ system-deps:
 	fi
 
 $(STAMP): pyproject.toml $(LOCK)
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# A venv of an older Python (from before the move to 3.12) is replaced, not patched.
+	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q --require-hashes -r $(LOCK)
 	$(BIN)/pip install -q --no-deps -e .
@@ -68,7 +78,7 @@ test: install lint
 lock: $(STAMP)
 	$(BIN)/pip install -q uv
 	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --universal \
-		--python-version 3.11 --custom-compile-command "make lock" -o $(LOCK)
+		--python-version 3.12 --custom-compile-command "make lock" -o $(LOCK)
 
 bench-solomon: install
 	$(BIN)/python bench/solomon.py --time-limit 10

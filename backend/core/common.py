@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -15,17 +14,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from backend.core.errors import Conflict, Invalid, NotFound, PreconditionFailed
 
-T = TypeVar("T")
 
-
-def get_or_404(session: Session, model: type[T], obj_id: int, what: str | None = None) -> T:
+def get_or_404[T](session: Session, model: type[T], obj_id: int, what: str | None = None) -> T:
     obj = session.get(model, obj_id)
     if obj is None:
         raise NotFound(f"{what or model.__name__.lower()} {obj_id} not found")
     return obj
 
 
-def resolve(session: Session, model: type[T], obj_id: int | None, field: str) -> T | None:
+def resolve[T](session: Session, model: type[T], obj_id: int | None, field: str) -> T | None:
     """A referenced row, or a 422 naming the field that points nowhere."""
     if obj_id is None:
         return None
@@ -35,7 +32,7 @@ def resolve(session: Session, model: type[T], obj_id: int | None, field: str) ->
     return obj
 
 
-def resolve_many(session: Session, model: type[T], ids: Iterable[int], field: str) -> list[T]:
+def resolve_many[T](session: Session, model: type[T], ids: Iterable[int], field: str) -> list[T]:
     ids = list(dict.fromkeys(ids))
     if not ids:
         return []
