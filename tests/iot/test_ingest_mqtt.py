@@ -121,7 +121,7 @@ def test_broker_restart_with_persistence_loses_no_reading(pg_bins, counter, brok
     ]
     for t, p in first:
         pub.send(t, p)
-    assert wait_until(lambda: counter.readings() == len(first) + 1, 30)
+    assert wait_until(lambda: counter.readings() == len(first) + 1, 90)
     kill(worker, signal.SIGKILL)  # its session stays in the broker
     queued = [
         (
@@ -140,6 +140,6 @@ def test_broker_restart_with_persistence_loses_no_reading(pg_bins, counter, brok
     pub.send(
         topics.telemetry(DEVICES[0]), json.dumps({"ts": (BASE + timedelta(days=1)).isoformat(), "fill_pct": 1}).encode()
     )
-    assert wait_until(lambda: counter.readings() == 1 + len(first) + len(queued) + 1, 30)
+    assert wait_until(lambda: counter.readings() == 1 + len(first) + len(queued) + 1, 90)
     pub.close()
     kill(worker, signal.SIGTERM)
