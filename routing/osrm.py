@@ -29,6 +29,7 @@ import numpy as np
 from routing.matrix import UNREACHABLE, Location, Matrices
 
 FAR_FROM_STREET_M = 250.0  # a bin farther than this from any street is worth a warning
+LEG_CACHE = 20_000  # street legs remembered per provider (a few MB)
 HTTP_BLOCK = 100  # osrm-routed's default --max-table-size: sources x destinations per request
 
 
@@ -185,6 +186,7 @@ class OsrmProvider:
         self.cache_size = cache_size
         self._engine: _LocalEngine | _HttpEngine | None = None
         self._cache: OrderedDict[tuple[Location, ...], tuple[Matrices, list[Snap]]] = OrderedDict()
+        self._legs: dict[tuple[Location, Location], Leg | None] = {}
         self.queries = 0  # Table calls actually made (the cache's effect is visible in tests)
 
     @property
@@ -193,8 +195,14 @@ class OsrmProvider:
 
     @property
     def label(self) -> str:
-        name = self.network if self.is_remote else Path(self.network).resolve().name
-        return f"osrm:{name}"
+        """osrm:<extract> for a folder built by roadbuild (its meta.json), else the folder or URL."""
+        if self.is_remote:
+            return f"osrm:{self.network}"
+        try:
+            meta = json.loads((network_base(self.network).parent / "meta.json").read_text())
+            return f"osrm:{meta['extract'].removesuffix('.pbf').removesuffix('.osm')}"
+        except (OSError, ValueError, KeyError, RoadNetworkError):
+            return f"osrm:{Path(self.network).name}"
 
     def __getstate__(self) -> dict[str, Any]:
         # Sub-models travel to worker processes: the engine is reopened there, the cache travels.
@@ -277,13 +285,21 @@ class OsrmProvider:
     # -- geometry ---------------------------------------------------------------------------
 
     def leg(self, origin: Location, destination: Location) -> Leg | None:
-        """The street route from one location to the next, or None when none exists."""
+        """The street route from one location to the next, or None when none exists
+        (remembered: a plan's map is drawn again on every visit of the console)."""
+        key = (tuple(origin), tuple(destination))
+        if key in self._legs:
+            return self._legs[key]
         answer = self.engine().route([(origin[1], origin[0]), (destination[1], destination[0])])
-        if answer.get("code") != "Ok" or not answer.get("routes"):
-            return None
-        best = answer["routes"][0]
-        points = [(float(lat), float(lon)) for lon, lat in best["geometry"]["coordinates"]]
-        return Leg(float(best["distance"]), float(best["duration"]) * self.duration_factor, points)
+        found = None
+        if answer.get("code") == "Ok" and answer.get("routes"):
+            best = answer["routes"][0]
+            points = [(float(lat), float(lon)) for lon, lat in best["geometry"]["coordinates"]]
+            found = Leg(float(best["distance"]), float(best["duration"]) * self.duration_factor, points)
+        if len(self._legs) >= LEG_CACHE:
+            self._legs.pop(next(iter(self._legs)))
+        self._legs[key] = found
+        return found
 
     def legs(self, locations: Sequence[Location]) -> list[Leg | None]:
         """One street leg per consecutive pair of ``locations`` (a route's visits in order)."""

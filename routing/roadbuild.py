@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,8 +71,15 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def build_network(extract: str | Path, target: str | Path, profile: Path | None = None) -> BuildReport:
-    """Build ``extract`` and atomically make ``target`` (a symbolic link) point at it."""
+def build_network(
+    extract: str | Path,
+    target: str | Path,
+    profile: Path | None = None,
+    extras: Callable[[Path, Path], dict] | None = None,
+) -> BuildReport:
+    """Build ``extract`` and atomically make ``target`` (a symbolic link) point at it.
+    ``extras(extract, folder)`` adds files of its own to the build (before the switch) and
+    returns what to add to its ``meta.json``."""
     target = Path(target)
     builds = target.parent / f".{target.name}-builds"
     builds.mkdir(parents=True, exist_ok=True)
@@ -83,6 +91,8 @@ def build_network(extract: str | Path, target: str | Path, profile: Path | None 
         seconds = build_folder(extract, folder, profile)
         digest = sha256(Path(extract))
         meta = {"extract": Path(extract).name, "extract_sha256": digest, "built_seconds": round(seconds, 3)}
+        if extras is not None:
+            meta.update(extras(Path(extract), folder))
         (folder / META_FILE).write_text(json.dumps(meta, indent=2))
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
