@@ -18,7 +18,8 @@ LOCK := requirements.lock
 # Debian packages the project needs on a machine: PostgreSQL (tests start a throwaway
 # cluster), Mosquitto (broker for the demo and the tests), Redis (the tests of rate limits
 # shared through Redis start one), npm (the console's map library), Chromium (browser
-# tests). Installed only when missing.
+# tests), CJK fonts (the screenshots of the browser tests show Chinese names). Installed
+# only when missing.
 system-deps:
 	@if [ -z "$(PYTHON)" ]; then \
 		echo "recyclenet needs Python 3.12 or newer and found none: install python3.12 (Debian 13," \
@@ -30,6 +31,7 @@ system-deps:
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	$(PYTHON) -c 'import venv, ensurepip' >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
