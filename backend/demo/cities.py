@@ -34,6 +34,10 @@ class City:
     # (count, kg, m3, which categories, hazardous licence) per sorting center
     fleet: tuple[tuple[int, float, float, str, bool], ...]
     fixed_points: str | None = None  # a JSON file of street points in data/ (else random points)
+    # The twin's bookings lie this far (degrees, one sigma) around a collection point: a few
+    # hundred metres in Hangzhou; at the street points themselves in central Helsinki, whose
+    # clipped extract has service-road fragments a random point 30 m off a street can snap to.
+    booking_spread_deg: float = 0.004
     extract: Path | None = None  # the OpenStreetMap extract the city's routes run on
 
     def points(self) -> list[tuple[float, float]]:
@@ -89,6 +93,7 @@ HELSINKI = City(
     station="{} keräyspiste {:03d} / {} station {}",
     fleet=((2, 4000, 16.0, "general", False), (1, 2500, 14.0, "bulky", False), (1, 1200, 6.0, "hazardous", True)),
     fixed_points="helsinki_points.json",
+    booking_spread_deg=0.0,
     extract=HELSINKI_EXTRACT,
 )
 

@@ -28,6 +28,7 @@ from backend.bookings.models import Booking
 from backend.bookings.services import SlotPolicy
 from backend.core import migrate
 from backend.core.db import make_engine
+from backend.demo.cities import CITIES
 from backend.demo.seed import seed_demo_city
 from backend.network.models import Bin, Vehicle
 from backend.planning.jobs import run_plan
@@ -103,7 +104,10 @@ class Twin:
         self.by_id = {b.id: k for k, b in enumerate(self.bins)}
         per_day = cfg.bookings_per_day if cfg.bookings_per_day is not None else max(1.0, len(self.bins) / 30)
         total_days = WARMUP_DAYS + cfg.days
-        self.world = make_world(self.bins, total_days, cfg.seed, START.weekday(), per_day, points, cfg.rate_scale)
+        spread = CITIES[cfg.city].booking_spread_deg
+        self.world = make_world(
+            self.bins, total_days, cfg.seed, START.weekday(), per_day, points, cfg.rate_scale, spread
+        )
         rng = random.Random(cfg.seed + 1)
         initial = [rng.uniform(0, 50) for _ in self.bins]
         self.fill = {"need": list(initial), "static": list(initial)}
