@@ -29,6 +29,7 @@ from routing.matrix import UNREACHABLE, Location, Matrices
 
 FAR_FROM_STREET_M = 250.0  # a bin farther than this from any street is worth a warning
 LEG_CACHE = 20_000  # street legs remembered per provider (a few MB)
+LOCAL_BLOCK = 250  # sources per in-process table call
 HTTP_BLOCK = 100  # osrm-routed's default --max-table-size: sources x destinations per request
 
 
@@ -84,17 +85,23 @@ class _LocalEngine:
         self._lock = threading.Lock()  # one query at a time per engine object
 
     def table(self, lonlat: list[tuple[float, float]]) -> dict[str, Any]:
-        params = self._osrm.TableParameters(coordinates=lonlat, annotations=["distance", "duration"])
-        with self._lock:
-            answer = self._engine.Table(params)
-        # Row by row (list() of an Array row is C-speed): a 2,000 x 2,000 table converted
-        # cell by cell costs more time and memory than OSRM's own search.
-        return {
-            "code": answer["code"],
-            "distances": [list(row) for row in answer["distances"]],
-            "durations": [list(row) for row in answer["durations"]],
-            "sources": [_plain(source) for source in answer["sources"]],
-        }
+        # Asked LOCAL_BLOCK sources at a time: OSRM builds its answer as a tree of JSON values,
+        # which for a 2,000 x 2,000 table in one piece costs far more memory than the matrix.
+        distances: list[list[float | None]] = []
+        durations: list[list[float | None]] = []
+        sources: list[dict[str, Any]] = []
+        for first in range(0, len(lonlat), LOCAL_BLOCK):
+            block = list(range(first, min(len(lonlat), first + LOCAL_BLOCK)))
+            params = self._osrm.TableParameters(coordinates=lonlat, sources=block, annotations=["distance", "duration"])
+            with self._lock:
+                answer = self._engine.Table(params)
+            if answer["code"] != "Ok":
+                return {"code": answer["code"]}
+            # Row by row (list() of an Array row is C-speed), not cell by cell in Python.
+            distances += [list(row) for row in answer["distances"]]
+            durations += [list(row) for row in answer["durations"]]
+            sources += [_plain(source) for source in answer["sources"]]
+        return {"code": "Ok", "distances": distances, "durations": durations, "sources": sources}
 
     def route(self, lonlat: list[tuple[float, float]]) -> dict[str, Any]:
         params = self._osrm.RouteParameters(coordinates=lonlat, geometries="geojson", overview="full")
