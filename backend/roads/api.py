@@ -32,7 +32,8 @@ class Streets(MethodView):
     @blp.alt_response(503, description="ROAD_NETWORK names a folder that holds no prepared network")
     def get(self, args):
         """GeoJSON street lines of the loaded extract inside a bounding box (the map's offline layer)"""
-        bbox = (args["south"], args["west"], args["north"], args["east"])
+        lats, lons = sorted((args["south"], args["north"])), sorted((args["west"], args["east"]))
+        bbox = (lats[0], lons[0], lats[1], lons[1])
         return roads.streets(current_app.config, bbox)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields, validates_schema
+from marshmallow import fields
 
 from backend.core.schemas import Latitude, Longitude, StrictSchema
 
@@ -17,14 +17,10 @@ class RoadsStatusSchema(StrictSchema):
 
 
 class StreetsArgs(StrictSchema):
+    """Two corners of the box. Any two are accepted (OpenAPI cannot say south <= north, so
+    the server does not ask it): the box is the one they span."""
+
     south = Latitude(required=True)
     west = Longitude(required=True)
     north = Latitude(required=True)
     east = Longitude(required=True)
-
-    @validates_schema
-    def _ordered(self, data, **kwargs):
-        if data["south"] > data["north"]:
-            raise ValidationError("south must not be north of north", "south")
-        if data["west"] > data["east"]:
-            raise ValidationError("west must not be east of east", "west")
