@@ -13,12 +13,13 @@ STAMP := $(VENV)/.installed
 # After changing dependencies in pyproject.toml: `make lock` (see CONTRIBUTING.md).
 LOCK := requirements.lock
 
-.PHONY: demo test lint lock system-deps install bench-solomon bench-scale clean
+.PHONY: demo demo-hangzhou test lint lock system-deps install bench-solomon bench-scale bench-roads clean
 
 # Debian packages the project needs on a machine: PostgreSQL (tests start a throwaway
 # cluster), Mosquitto (broker for the demo and the tests), Redis (the tests of rate limits
 # shared through Redis start one), npm (the console's map library), Chromium (browser
-# tests). Installed only when missing.
+# tests), CJK fonts (the screenshots of the browser tests show Chinese names). Installed
+# only when missing.
 system-deps:
 	@if [ -z "$(PYTHON)" ]; then \
 		echo "recyclenet needs Python 3.12 or newer and found none: install python3.12 (Debian 13," \
@@ -30,6 +31,7 @@ system-deps:
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	$(PYTHON) -c 'import venv, ensurepip' >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
@@ -55,12 +57,27 @@ $(LEAFLET): backend/web/package.json backend/web/package-lock.json
 
 install: system-deps $(STAMP) $(LEAFLET)
 
+# The demo city is central Helsinki on its real streets: the OpenStreetMap extract carried in
+# backend/demo/data (ODbL, attribution beside it) is prepared into instance/roads/network and
+# every distance, plan, baseline and twin kilometre comes from it. `make demo-hangzhou`: the
+# larger Hangzhou city (three centers, 240 bins) on great-circle distances x 1.3.
+demo: export RECYCLENET_ROAD_NETWORK = roads/network
+demo: export RECYCLENET_TIMEZONE = Europe/Helsinki
 demo: install
 	$(BIN)/recyclenet db upgrade
-	$(BIN)/recyclenet seed-demo --seed 7 --bins 240
+	$(BIN)/recyclenet roads build backend/demo/data/helsinki.osm.pbf
+	$(BIN)/recyclenet seed-demo --seed 7 --bins 120 --city helsinki
 	@# A week of telemetry history, so forecasts and plans have something to go on.
 	$(BIN)/recyclenet simulate-bins --offline --backfill-hours 168 --interval 900
 	@# A short digital twin: need-based against the fixed schedule (the console links the report).
+	$(BIN)/recyclenet twin --days 3 --bins 120 --city helsinki --time-limit 2 --report instance/twin-report
+	$(BIN)/recyclenet demo --port 5000
+
+demo-hangzhou: export DATABASE_URL = sqlite:///$(CURDIR)/instance/hangzhou.db
+demo-hangzhou: install
+	$(BIN)/recyclenet db upgrade
+	$(BIN)/recyclenet seed-demo --seed 7 --bins 240 --city hangzhou
+	$(BIN)/recyclenet simulate-bins --offline --backfill-hours 168 --interval 900
 	$(BIN)/recyclenet twin --days 3 --bins 120 --time-limit 2 --report instance/twin-report
 	$(BIN)/recyclenet demo --port 5000
 
@@ -85,6 +102,9 @@ bench-solomon: install
 
 bench-scale: install
 	$(BIN)/python bench/scale.py
+
+bench-roads: install
+	$(BIN)/python bench/roads.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -21,6 +21,7 @@ from backend.intake import api as intake_api
 from backend.network import api as network_api
 from backend.planning import api as planning_api
 from backend.reporting import api as reporting_api
+from backend.roads import api as roads_api
 from backend.telemetry import api as telemetry_api
 from backend.web import bp as web_bp
 
@@ -34,6 +35,7 @@ API_MODULES = (
     intake_api,
     reporting_api,
     audit_log_api,
+    roads_api,
 )
 
 

@@ -1,4 +1,7 @@
-"""`python -m routing solve FILE --time-limit S --format json`: solve a Solomon instance."""
+"""`python -m routing solve FILE --time-limit S --format json`: solve a Solomon instance.
+`python -m routing matrix --roads DIR_OR_EXTRACT --points "lat,lon" ... --format json`: road
+distances and durations between points (null where no street route exists), and where each
+point was snapped."""
 
 from __future__ import annotations
 
@@ -21,7 +24,15 @@ def main(argv: list[str] | None = None) -> int:
     solve_cmd.add_argument("--params", help="a TOML file of solver parameters ([solver] table)")
     solve_cmd.add_argument("--warm-start", choices=("pyvrp", "none"))
     solve_cmd.add_argument("--seed", type=int)
+    matrix_cmd = sub.add_parser("matrix", help="road distance and duration matrices on an OSRM network")
+    matrix_cmd.add_argument(
+        "--roads", required=True, help="a prepared network folder, an osrm-routed URL or a .osm.pbf"
+    )
+    matrix_cmd.add_argument("--points", nargs="+", required=True, metavar="LAT,LON")
+    matrix_cmd.add_argument("--format", choices=("json", "text"), default="json")
     args = parser.parse_args(argv)
+    if args.command == "matrix":
+        return _matrix(args.roads, args.points, args.format, parser)
 
     params = SolverParams.from_toml(args.params) if args.params else SolverParams()
     params.time_limit = args.time_limit
@@ -49,6 +60,28 @@ def main(argv: list[str] | None = None) -> int:
             f"{out['instance']}: {out['vehicles']} vehicles, distance {out['distance']}, "
             f"feasible {out['feasible']}, {out['seconds']} s"
         )
+    return 0
+
+
+def _matrix(roads: str, raw_points: list[str], fmt: str, parser: argparse.ArgumentParser) -> int:
+    from routing.cli_matrix import road_matrix  # local: only this command needs OSRM
+
+    points = []
+    for raw in raw_points:
+        try:
+            lat, lon = (float(x) for x in raw.split(","))
+        except ValueError:
+            parser.error(f"--points: {raw!r} is not LAT,LON")
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            parser.error(f"--points: {raw!r} is outside the globe")
+        points.append((lat, lon))
+    out = road_matrix(roads, points)
+    if fmt == "json":
+        json.dump(out, sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        for i, row in enumerate(out["distance_m"]):
+            print(f"{i}: " + " ".join("-" if d is None else f"{d:.0f}" for d in row))
     return 0
 
 

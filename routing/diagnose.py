@@ -1,4 +1,5 @@
-"""Why a stop was left out: the first constraint that rules it out on its own, else the fleet."""
+"""Why a stop was left out: the first constraint that rules it out on its own (compatibility,
+no street route, capacity, time), else the fleet."""
 
 from __future__ import annotations
 
@@ -15,6 +16,16 @@ def explain(layout: Layout, stop: Stop) -> str:
         if stop.hazardous:
             return "compatibility: hazardous material needs a vehicle with a hazardous licence, and none is available"
         return f"compatibility: no vehicle may carry {', '.join(sorted(stop.categories))}"
+    unreachable = layout.loc_matrices.unreachable
+    if unreachable is not None:
+        here = layout.stop_node(stop.index)  # location index: depots first, then stops
+        if all(unreachable[v.start_depot.index, here] or unreachable[here, v.end_depot.index] for v in allowed):
+            snap = layout.loc_matrices.snap_m
+            where = f" (it snaps to a street {snap[here]:.0f} m away)" if snap is not None else ""
+            return (
+                "roads: no street route leads from its sorting center to it and back"
+                f"{where}; the street it lies on is cut off from the network, or the extract does not cover it"
+            )
     fitting = [v for v in allowed if stop.kg <= v.capacity_kg and stop.m3 <= v.capacity_m3]
     if not fitting:
         kg = max(v.capacity_kg for v in allowed)

@@ -1,5 +1,5 @@
-"""Distance and travel-time matrices behind a Protocol, so a road-network provider can be
-added later without touching the solver.
+"""Distance and travel-time matrices behind a Protocol: great-circle, planar, and the road
+network (``routing.osrm``) all plug into the solver the same way.
 
 Distances are integer metres (or the instance's unit times ``scale`` for planar data);
 durations are integer seconds (or the same scaled ticks).
@@ -23,10 +23,24 @@ Location = tuple[float, float]
 class Matrices:
     distance: np.ndarray  # int64, [i, j]
     duration: np.ndarray  # int64, [i, j]
+    # Road networks only: True where no street route leads from i to j (the extract is
+    # clipped at its edge). Such cells hold UNREACHABLE, never zero, so no plan uses them.
+    unreachable: np.ndarray | None = None
+    snap_m: np.ndarray | None = None  # per location: metres from the input point to its street
+
+
+# Larger than any shift in seconds and any day's driving in metres: an arc that costs this
+# breaks the time dimension, so the solver can only leave such a stop out (diagnose says why).
+UNREACHABLE = 10**9
 
 
 class MatrixProvider(Protocol):
     def matrices(self, locations: Sequence[Location]) -> Matrices: ...
+
+
+def provider_label(provider: object) -> str:
+    """What measured the kilometres, for every answer and report that gives some."""
+    return getattr(provider, "label", type(provider).__name__)
 
 
 @dataclass(frozen=True)
@@ -58,6 +72,10 @@ class GreatCircleProvider:
     circuity: float = 1.3
     speed_profile: tuple[SpeedBand, ...] = field(default=DEFAULT_SPEED_PROFILE)
 
+    @property
+    def label(self) -> str:
+        return f"great-circle x{self.circuity:g}"
+
     def road_km(self, locations: Sequence[Location]) -> np.ndarray:
         pts = np.radians(np.asarray(locations, dtype=float).reshape(-1, 2))
         lat, lon = pts[:, 0][:, None], pts[:, 1][:, None]
@@ -77,6 +95,7 @@ class EuclideanProvider:
     feasible in exact arithmetic too."""
 
     scale: int = 1000
+    label = "euclidean"
 
     def matrices(self, locations: Sequence[Location]) -> Matrices:
         pts = np.asarray(locations, dtype=float).reshape(-1, 2)

@@ -103,6 +103,7 @@ class Result:
             "seconds": round(self.seconds, 2),
             "objective": self.objective,
             "warm_start": self.warm_start,
+            "provider": self.stats.get("provider"),
         }
 
     def to_dict(self) -> dict[str, Any]:

@@ -4,6 +4,7 @@ side by side, and hands a smaller one to OR-Tools whole."""
 from __future__ import annotations
 
 from routing.decompose import solve_decomposed
+from routing.matrix import provider_label
 from routing.model import Model
 from routing.params import SolverParams
 from routing.result import Result
@@ -15,5 +16,18 @@ def solve(model: Model, params: SolverParams | None = None) -> Result:
     served comes back in ``Result.dropped`` with the reason."""
     params = params or SolverParams()
     if len(model.stops) > params.decompose_above:
-        return solve_decomposed(model, params)
-    return solve_whole(model, params)
+        result = solve_decomposed(model, params)
+    else:
+        result = solve_whole(model, params)
+    result.stats["provider"] = provider_label(model.provider)
+    far = getattr(model.provider, "far_from_street", None)
+    if far is not None:  # a road network: bins far from any street are registry errors
+        places = list(model.depots) + list(model.stops)
+        nd = len(model.depots)
+        warnings = [
+            {"kind": "depot" if i < nd else "stop", "index": i if i < nd else i - nd, "name": places[i].name}
+            | {"snap_m": round(snap.distance_m)}
+            for i, snap in far([p.location for p in places])
+        ]
+        result.stats["far_from_street"] = warnings
+    return result

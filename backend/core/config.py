@@ -74,6 +74,9 @@ def finalize(settings: dict[str, Any], instance_path: str) -> dict[str, Any]:
     if not settings.get("DATABASE_URL"):
         instance.mkdir(parents=True, exist_ok=True)
         settings["DATABASE_URL"] = f"sqlite:///{instance / 'recyclenet.db'}"
+    network = str(settings.get("ROAD_NETWORK") or "")
+    if network and "://" not in network and not Path(network).is_absolute():
+        settings["ROAD_NETWORK"] = str(instance / network)  # a relative road network is the instance's
     if not settings.get("SECRET_KEY"):
         settings["SECRET_KEY"] = _persistent_secret(instance / "secret_key")
     return settings

@@ -1,7 +1,9 @@
-"""A deterministic demo city: Hangzhou, four urban districts, three sorting centers.
+"""A deterministic demo city: Hangzhou (four urban districts, three sorting centers) or
+central Helsinki (one sorting center, on the real streets of the extract in data/).
 
-Coordinates are real (district centres, West Lake kept empty); everything else is
-invented but plausible. All writes go through the services, like any other client's.
+Coordinates are real (district centres, West Lake kept empty; Helsinki's street points);
+everything else is invented but plausible. All writes go through the services, like any
+other client's.
 """
 
 from __future__ import annotations
@@ -14,28 +16,12 @@ from sqlalchemy.orm import Session
 
 from backend.accounts import services as accounts
 from backend.accounts.models import User
+from backend.demo.cities import CITIES, HANGZHOU, City
 from backend.network.models import MaterialCategory, Site
 from backend.network.services import assets
 from backend.network.services import sites as network
 from routing.geo import haversine_km
 
-# name (zh), name (en), centre lat, lon, spread in degrees
-DISTRICTS = [
-    ("上城区", "Shangcheng", 30.252, 120.178, 0.016),
-    ("拱墅区", "Gongshu", 30.318, 120.146, 0.018),
-    ("西湖区", "Xihu", 30.280, 120.100, 0.016),
-    ("滨江区", "Binjiang", 30.205, 120.207, 0.016),
-]
-WEST_LAKE = (30.245, 120.145, 2.2)  # lat, lon, radius km: no collection point in the water
-CENTERS = [
-    ("拱墅再生资源分拣中心", "Gongshu sorting center", "Gongshu", 30.345, 120.127),
-    ("滨江再生资源分拣中心", "Binjiang sorting center", "Binjiang", 30.188, 120.232),
-    ("西湖再生资源分拣中心", "Xihu sorting center", "Xihu", 30.283, 120.062),
-]
-MARKETS = [
-    ("杭州再生资源交易市场", "Hangzhou renewable resources market", "Linping", 30.405, 120.295),
-    ("萧山再生资源集散市场", "Xiaoshan recycling distribution market", "Xiaoshan", 30.162, 120.268),
-]
 # bin category code, weight in the mix, capacities in litres
 BIN_MIX = [
     ("paper.mixed", 30, (660, 1100)),
@@ -79,14 +65,36 @@ HAZARDOUS = [
 DEMO_PASSWORD = "recyclenet-demo"
 
 
-def _point(rng: random.Random, lat: float, lon: float, spread: float) -> tuple[float, float]:
+def _point(rng: random.Random, city: City, lat: float, lon: float, spread: float) -> tuple[float, float]:
     while True:
         p = (round(rng.gauss(lat, spread), 6), round(rng.gauss(lon, spread * 1.15), 6))
-        if haversine_km(p[0], p[1], WEST_LAKE[0], WEST_LAKE[1]) > WEST_LAKE[2]:
+        if city.water is None or haversine_km(p[0], p[1], city.water[0], city.water[1]) > city.water[2]:
             return p
 
 
-def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240) -> dict:
+def _places(rng: random.Random, city: City, n: int) -> list[tuple[int, tuple[float, float]]]:
+    """(district index, location) of ``n`` places: the city's fixed street points (nearest
+    district), or random points around the district centres in turn."""
+    fixed = city.points()
+    if not fixed:
+        out = []
+        for i in range(n):
+            _, _, lat0, lon0, spread = city.districts[i % len(city.districts)]
+            out.append((i % len(city.districts), _point(rng, city, lat0, lon0, spread)))
+        return out
+    chosen = rng.sample(fixed, min(n, len(fixed)))
+
+    def nearest(p: tuple[float, float]) -> int:
+        return min(range(len(city.districts)), key=lambda d: haversine_km(*p, *city.districts[d][2:4]))
+
+    return [(nearest(p), p) for p in chosen]
+
+
+FLEET_CATEGORIES = {"general": GENERAL, "bulky": BULKY, "hazardous": HAZARDOUS}
+
+
+def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240, city: str | City = HANGZHOU) -> dict:
+    city = CITIES[city] if isinstance(city, str) else city
     if session.scalar(select(User.id).where(User.username == "admin")) is not None:
         return {"status": "already seeded (user 'admin' exists); nothing written"}
     rng = random.Random(seed)
@@ -102,13 +110,13 @@ def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240) -> dic
                 "district": d,
                 "lat": lat,
                 "lon": lon,
-                "address": f"{d}, Hangzhou",
+                "address": f"{d}, {city.name}",
                 "opening_hours": "Mo-Sa 06:00-18:00",
                 "category_ids": ids(GENERAL + BULKY),
             },
             None,
         )
-        for zh, en, d, lat, lon in MARKETS
+        for zh, en, d, lat, lon in city.markets
     ]
     centers = [
         network.create_site(
@@ -119,32 +127,31 @@ def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240) -> dic
                 "district": d,
                 "lat": lat,
                 "lon": lon,
-                "address": f"{d}, Hangzhou",
+                "address": f"{d}, {city.name}",
                 "opening_hours": "Mo-Su 06:00-20:00",
                 "category_ids": ids(GENERAL + BULKY + HAZARDOUS),
                 "market_ids": [m.id for m in markets],
             },
             None,
         )
-        for zh, en, d, lat, lon in CENTERS
+        for zh, en, d, lat, lon in city.centers
     ]
 
     n_points = max(4, round(n_bins / 3.5))
     points: list[Site] = []
-    for i in range(n_points):
-        zh, en, lat0, lon0, spread = DISTRICTS[i % len(DISTRICTS)]
-        lat, lon = _point(rng, lat0, lon0, spread)
+    for i, (district, (lat, lon)) in enumerate(_places(rng, city, n_points)):
+        zh, en = city.districts[district][:2]
         nearest = min(centers, key=lambda c: haversine_km(lat, lon, c.lat, c.lon))
         points.append(
             network.create_site(
                 session,
                 {
                     "tier": "collection_point",
-                    "name": f"{zh}回收站 {i + 1:03d} / {en} station {i + 1}",
+                    "name": city.station.format(zh, i + 1, en, i + 1),
                     "district": en,
                     "lat": lat,
                     "lon": lon,
-                    "address": f"{en} community {i + 1}, Hangzhou",
+                    "address": f"{en} community {i + 1}, {city.name}",
                     "opening_hours": "Mo-Su 07:00-20:00",
                     "sorting_center_id": nearest.id,
                 },
@@ -152,6 +159,7 @@ def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240) -> dic
             )
         )
 
+    n_points = len(points)
     accepted: dict[int, set[str]] = {p.id: set() for p in points}
     codes, weights = [m[0] for m in BIN_MIX], [m[1] for m in BIN_MIX]
     capacities = {m[0]: m[2] for m in BIN_MIX}
@@ -165,7 +173,7 @@ def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240) -> dic
                 "site_id": point.id,
                 "category_id": cats[code].id,
                 "capacity_l": float(rng.choice(capacities[code])),
-                "device_id": f"HZ-BIN-{b + 1:05d}",
+                "device_id": city.device.format(b + 1),
                 "empty_distance_mm": 1200,
                 "full_distance_mm": 150,
                 "fill_threshold_pct": 80.0,
@@ -177,14 +185,14 @@ def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240) -> dic
 
     plate, trucks = 0, []
     for center in centers:
-        fleet = [(3, 4000, 16.0, GENERAL, False), (1, 2500, 14.0, BULKY, False), (1, 1200, 6.0, HAZARDOUS, True)]
-        for count, kg, m3, codes_allowed, licence in fleet:
+        for count, kg, m3, which, licence in city.fleet:
+            codes_allowed = FLEET_CATEGORIES[which]
             for _ in range(count):
                 plate += 1
                 truck = assets.create_vehicle(
                     session,
                     {
-                        "plate": f"浙A·D{plate:04d}",
+                        "plate": city.plate.format(plate),
                         "home_center_id": center.id,
                         "capacity_kg": kg,
                         "capacity_m3": m3,
@@ -216,22 +224,22 @@ def seed_demo_city(session: Session, *, seed: int = 7, n_bins: int = 240) -> dic
         )
         if role == "driver":  # drives the first center's first truck unless dispatched otherwise
             assets.update_vehicle(session, trucks[0], {"default_driver_id": user.id}, None)
-    for i in range(6):
-        zh, en, lat0, lon0, spread = DISTRICTS[i % len(DISTRICTS)]
-        lat, lon = _point(rng, lat0, lon0, spread)
+    for i, (district, (lat, lon)) in enumerate(_places(rng, city, 6)):
+        en = city.districts[district][1]
         accounts.register_resident(
             session,
             {
                 "username": f"resident{i + 1}",
                 "password": DEMO_PASSWORD,
                 "display_name": f"Resident {i + 1}",
-                "address": f"{en} residence {i + 1}, Hangzhou",
+                "address": f"{en} residence {i + 1}, {city.name}",
                 "district": en,
                 "lat": lat,
                 "lon": lon,
             },
         )
     return {
+        "city": city.name,
         "markets": len(markets),
         "sorting_centers": len(centers),
         "collection_points": len(points),

@@ -91,7 +91,8 @@ class PlanGeoJSON(MethodView):
     @blp.alt_response(404, description="No such plan, or another center's (to an operator)")
     def get(self, plan_id):
         """The plan as a GeoJSON FeatureCollection (route LineStrings, stop Points)"""
-        return dispatch.geojson(db.session, dispatch.get_visible_plan(db.session, current_user(), plan_id))
+        plan = dispatch.get_visible_plan(db.session, current_user(), plan_id)
+        return dispatch.geojson(db.session, plan, current_app.config)
 
 
 @blp.route("/<int:plan_id>/dispatch")

@@ -66,6 +66,9 @@ def plan_command(center_id: int, day, time_limit: float | None, horizon_hours: f
             f"saving:   {saving['km']:.1f} km ({saving['km_pct']}%), {saving['empty_km']:.1f} empty km "
             f"({saving['empty_km_pct']}%)"
         )
+    click.echo(f"km measured by: {s.get('provider') or 'great-circle x1.3'}")
+    for far in s.get("far_from_street", []):
+        click.echo(f"warning: {far['kind']} {far['name']} is {far['snap_m']} m from the nearest street")
 
 
 COMMANDS = (plan_command,)

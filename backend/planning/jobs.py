@@ -29,6 +29,7 @@ from backend.planning.services import adapter as planning
 from backend.planning.services import lifecycle
 from backend.planning.services.lifecycle import Beat
 from backend.planning.solver_process import SolverProcess
+from backend.roads import services as roads
 from routing import SolverParams, solve
 
 log = logging.getLogger("recyclenet.jobs")
@@ -39,7 +40,7 @@ DEFAULTS = {"PLAN_LEASE_S": 30, "PLAN_MAX_ATTEMPTS": 3, "JOB_HEARTBEAT_TIMEOUT_S
 
 
 def settings_for_jobs(config: Mapping) -> dict:
-    keys = ("DATABASE_URL", "TIMEZONE", "PLAN_WORKERS", *DEFAULTS)
+    keys = ("DATABASE_URL", "TIMEZONE", "PLAN_WORKERS", "ROAD_NETWORK", *DEFAULTS)
     return {k: config.get(k, DEFAULTS.get(k)) for k in keys}
 
 
@@ -108,11 +109,14 @@ def _attempt(s: Session, settings, plan_id: int, attempt: int, with_baseline, no
         tz = ZoneInfo(settings["TIMEZONE"])
         center = s.get(Site, plan.center_id)
         done = set((plan.overrides or {}).get("done", []))
+        provider = roads.provider_for(settings.get("ROAD_NETWORK"))
         problem = planning.build_problem(
-            s, center, plan.day, tz, opts, overrides=plan.overrides, done_stops=done, now=now
+            s, center, plan.day, tz, opts, overrides=plan.overrides, done_stops=done, now=now, provider=provider
         )
         base_problem = (
-            planning.build_problem(s, center, plan.day, tz, opts, baseline=True, now=now) if with_baseline else None
+            planning.build_problem(s, center, plan.day, tz, opts, baseline=True, now=now, provider=provider)
+            if with_baseline
+            else None
         )
         s.rollback()  # no transaction held open through the solve
         if not problem.model.vehicles:

@@ -184,6 +184,9 @@ class RouteSheetSchema(StrictSchema):
     start_at = fields.DateTime()
     end_at = fields.DateTime()
     distance_km = fields.Float()
+    distance_provider = fields.String(
+        allow_none=True, metadata={"description": "What measured the km: osrm:<network> or great-circle x1.3"}
+    )
     trips = fields.Integer()
     stops = fields.List(fields.Nested(RouteSheetStopSchema))
 

@@ -1,6 +1,7 @@
 """Trucks driving their routes in the simulated world, and what it costs.
 
-Kilometres come from the same distance provider the planner uses. A truck whose real
+Kilometres come from the same distance provider the planner uses (the road network when
+one is loaded). A truck whose real
 load would exceed a capacity goes back to unload first (a driver would), and those
 extra kilometres count too. Legs driven with nothing on board are empty kilometres.
 """
@@ -9,16 +10,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from routing import GreatCircleProvider
+from routing import GreatCircleProvider, MatrixProvider
 
-PROVIDER = GreatCircleProvider()
+FALLBACK = GreatCircleProvider()
 BIN_SERVICE_S, BOOKING_SERVICE_S, UNLOAD_S = 120, 300, 600
 
 
+class Driving:
+    """Legs as the planner's provider measures them. A leg with no street route (a booking
+    on a fragment the extract cut off, which only the fixed round drives to unplanned) is
+    measured great-circle x 1.3 and counted, never taken as zero or as the sentinel."""
+
+    def __init__(self, provider: MatrixProvider | None = None) -> None:
+        self.provider = provider or FALLBACK
+        self.off_network_legs = 0
+
+    def leg(self, a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+        """(km, seconds) from a to b."""
+        m = self.provider.matrices([a, b])
+        if m.unreachable is not None and m.unreachable[0, 1]:
+            self.off_network_legs += 1
+            m = FALLBACK.matrices([a, b])
+        return float(m.distance[0, 1]) / 1000, float(m.duration[0, 1])
+
+
+DEFAULT_DRIVING = Driving()
+
+
 def leg(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
-    """(km, seconds) from a to b, as the planner's provider has it."""
-    m = PROVIDER.matrices([a, b])
-    return float(m.distance[0, 1]) / 1000, float(m.duration[0, 1])
+    """(km, seconds) from a to b on great-circle distances."""
+    return DEFAULT_DRIVING.leg(a, b)
 
 
 @dataclass
@@ -45,11 +66,17 @@ class Executed:
     kg: float = 0.0
 
 
-def schedule(depot, visits: list[Visit], start_s: float, windows: dict[int, tuple[int, int]] | None = None) -> None:
+def schedule(
+    depot,
+    visits: list[Visit],
+    start_s: float,
+    windows: dict[int, tuple[int, int]] | None = None,
+    driving: Driving = DEFAULT_DRIVING,
+) -> None:
     """Arrival times along the planned order (service times, waiting for booking windows)."""
     t, here = start_s, depot
     for v in visits:
-        _, sec = leg(here, v.location)
+        _, sec = driving.leg(here, v.location)
         t += sec
         if v.kind == "booking" and windows and v.ref in windows:
             t = max(t, windows[v.ref][0])
@@ -59,7 +86,7 @@ def schedule(depot, visits: list[Visit], start_s: float, windows: dict[int, tupl
         here = v.location
 
 
-def drive(route: Executed, capacity_kg: float, capacity_m3: float) -> Executed:
+def drive(route: Executed, capacity_kg: float, capacity_m3: float, driving: Driving = DEFAULT_DRIVING) -> Executed:
     """Kilometres once the real loads are known (visits carry kg and m3 by now)."""
     here, kg, m3 = route.depot, 0.0, 0.0
     path, km, empty = [route.depot], 0.0, 0.0
@@ -67,7 +94,7 @@ def drive(route: Executed, capacity_kg: float, capacity_m3: float) -> Executed:
 
     def go(to):
         nonlocal here, km, empty, seconds
-        d, s = leg(here, to)
+        d, s = driving.leg(here, to)
         km += d
         seconds += s
         if kg <= 1e-9 and m3 <= 1e-9:

@@ -107,6 +107,11 @@ def _table(figures: dict) -> list[tuple[str, str, str]]:
     return [(label, str(n[k]), str(s[k])) for k, label in keys]
 
 
+def _off_network(figures: dict) -> str:
+    legs = figures.get("off_network_legs", 0)
+    return f" ({legs} legs with no street route measured great-circle x1.3)" if legs else ""
+
+
 def write_report(figures: dict, out_dir: str | Path) -> dict[str, Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -116,7 +121,9 @@ def write_report(figures: dict, out_dir: str | Path) -> dict[str, Path]:
     head = (
         f"{figures['bins']} bins, {figures['centers']} sorting centers, {cfg['days']} days from "
         f"{figures['start']}, seed {cfg['seed']}, solver time limit {cfg['time_limit']} s"
-        f"{' (deterministic)' if cfg['deterministic'] else ''}; festival days: {figures['festival_days'] or 'none'}."
+        f"{' (deterministic)' if cfg['deterministic'] else ''}; festival days: {figures['festival_days'] or 'none'}. "
+        f"Distances: {figures.get('provider', 'great-circle x1.3')}"
+        f"{_off_network(figures)}."
     )
     saving = (
         f"Need-based: {totals.get('km_per_tonne_saving_pct', 'n/a')}% fewer km per tonne, "

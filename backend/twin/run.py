@@ -28,18 +28,21 @@ from backend.bookings.models import Booking
 from backend.bookings.services import SlotPolicy
 from backend.core import migrate
 from backend.core.db import make_engine
+from backend.demo.cities import CITIES
 from backend.demo.seed import seed_demo_city
 from backend.network.models import Bin, Vehicle
 from backend.planning.jobs import run_plan
 from backend.planning.models import Plan
 from backend.planning.services.dispatch import create_plan
+from backend.roads import services as roads
 from backend.telemetry import topics
 from backend.telemetry.services import readings as telemetry
 from backend.twin import static
-from backend.twin.execute import Executed, Visit, drive, schedule
+from backend.twin.execute import Driving, Executed, Visit, drive, schedule
 from backend.twin.registry import copy_registry, load_registry
 from backend.twin.world import make_world
 from routing import SolverParams
+from routing.matrix import provider_label
 
 TZ = ZoneInfo("Asia/Shanghai")
 START = date(2026, 3, 2)  # a Monday
@@ -58,6 +61,8 @@ class TwinConfig:
     bookings_per_day: float | None = None  # default: one per 30 bins
     rate_scale: float = 1.0  # multiplies every bin's fill rate (0: nothing ever fills)
     source_url: str | None = None  # plan a network loaded in this database instead of the demo city
+    road_network: str | None = None  # ROAD_NETWORK: plan and drive on streets (else great-circle x 1.3)
+    city: str = "hangzhou"  # the demo city to simulate (backend/demo/cities.py)
 
 
 @dataclass
@@ -85,6 +90,8 @@ def _params(cfg: TwinConfig) -> SolverParams:
 class Twin:
     def __init__(self, cfg: TwinConfig, workdir: Path) -> None:
         self.cfg = cfg
+        self.provider = roads.provider_for(cfg.road_network)
+        self.driving = Driving(self.provider)
         self.url = f"sqlite:///{workdir / 'twin.db'}"
         migrate.upgrade(self.url)
         self.engine = make_engine(self.url)
@@ -92,12 +99,15 @@ class Twin:
         if cfg.source_url:
             copy_registry(cfg.source_url, self.s)
         else:
-            seed_demo_city(self.s, seed=cfg.seed, n_bins=cfg.bins)
+            seed_demo_city(self.s, seed=cfg.seed, n_bins=cfg.bins, city=cfg.city)
         self.bins, self.centers, points = load_registry(self.s, cfg.seed)
         self.by_id = {b.id: k for k, b in enumerate(self.bins)}
         per_day = cfg.bookings_per_day if cfg.bookings_per_day is not None else max(1.0, len(self.bins) / 30)
         total_days = WARMUP_DAYS + cfg.days
-        self.world = make_world(self.bins, total_days, cfg.seed, START.weekday(), per_day, points, cfg.rate_scale)
+        spread = CITIES[cfg.city].booking_spread_deg
+        self.world = make_world(
+            self.bins, total_days, cfg.seed, START.weekday(), per_day, points, cfg.rate_scale, spread
+        )
         rng = random.Random(cfg.seed + 1)
         initial = [rng.uniform(0, 50) for _ in self.bins]
         self.fill = {"need": list(initial), "static": list(initial)}
@@ -180,7 +190,12 @@ class Twin:
                 None,
             )
             run_plan(
-                {"DATABASE_URL": self.url, "TIMEZONE": str(TZ), "PLAN_WORKERS": 1},
+                {
+                    "DATABASE_URL": self.url,
+                    "TIMEZONE": str(TZ),
+                    "PLAN_WORKERS": 1,
+                    "ROAD_NETWORK": self.cfg.road_network or "",
+                },
                 plan.id,
                 with_baseline=False,
                 now=self.at(day, 6),
@@ -266,7 +281,7 @@ class Twin:
         }
         for routes in plans.values():
             for route, _, _, start_s in routes:
-                schedule(route.depot, route.visits, start_s, windows)
+                schedule(route.depot, route.visits, start_s, windows, self.driving)
         batch = []
         for h in range(6, 24):
             for policy in ("need", "static"):
@@ -284,7 +299,7 @@ class Twin:
                         v.m3 = v.kg / 100
                         f.bookings_served += 1
                         f.bookings_late += v.arrival_s > windows.get(v.ref, (0, 10**9))[1]
-                drive(route, cap_kg, cap_m3)
+                drive(route, cap_kg, cap_m3, self.driving)
                 f.km += route.km
                 f.empty_km += route.empty_km
                 f.truck_hours += route.hours
@@ -334,7 +349,9 @@ class Twin:
             for weekday in range(6):
                 todays = [b for b in mine if weekday in self.schedule[b.id]]
                 gaps = {b.id: static.MAX_GAP[len(self.schedule[b.id])] for b in todays}
-                fixed[(center_id, weekday)] = static.plan_weekday(center, center["vehicles"], todays, gaps, params)
+                fixed[(center_id, weekday)] = static.plan_weekday(
+                    center, center["vehicles"], todays, gaps, params, self.provider
+                )
         return fixed
 
 
@@ -371,6 +388,8 @@ def _run(cfg: TwinConfig, workdir: Path, progress) -> dict:
 def summarize(cfg: TwinConfig, days: list[dict[str, DayFigures]], twin: Twin) -> dict:
     out = {
         "config": asdict(cfg),
+        "provider": provider_label(twin.provider),  # what measured every kilometre of the report
+        "off_network_legs": twin.driving.off_network_legs,
         "start": (START + timedelta(days=WARMUP_DAYS)).isoformat(),
         "bins": len(twin.bins),
         "centers": len(twin.centers),

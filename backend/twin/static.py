@@ -39,9 +39,9 @@ def weekly_schedule(bins) -> dict[int, tuple[int, ...]]:
     return out
 
 
-def plan_weekday(center, vehicles, bins, days_between: dict[int, float], params: SolverParams):
+def plan_weekday(center, vehicles, bins, days_between: dict[int, float], params: SolverParams, provider=None):
     """Fixed routes of one center for one weekday: lists of bin ids in driving order, per truck."""
-    m = Model()
+    m = Model(provider=provider) if provider is not None else Model()
     depot = m.add_depot(center["name"], (center["lat"], center["lon"]), unload_time=600)
     for v in vehicles:
         m.add_vehicle(

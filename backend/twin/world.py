@@ -92,8 +92,10 @@ def make_world(
     bookings_per_day: float,
     points: list[tuple[int, float, float]],
     rate_scale: float = 1.0,
+    booking_spread_deg: float = 0.004,
 ) -> World:
-    """Fill increments for every bin and hour, and the bookings of every day."""
+    """Fill increments for every bin and hour, and the bookings of every day (each near a
+    collection point, ``booking_spread_deg`` around it)."""
     rng = np.random.default_rng(seed)
     festival = {d for d in range(days) if rng.random() < 1 / 14}
     inc = np.zeros((days, 24, len(bins)))
@@ -109,7 +111,7 @@ def make_world(
         n = _poisson(py, bookings_per_day)
         for _ in range(n):
             center_id, lat, lon = py.choice(points)
-            lat, lon = lat + py.gauss(0, 0.004), lon + py.gauss(0, 0.004)
+            lat, lon = lat + py.gauss(0, booking_spread_deg), lon + py.gauss(0, booking_spread_deg)
             if py.random() < 0.15:
                 items = [(py.choice(["ewaste.television", "ewaste.computer", "ewaste.washing_machine"]), 1.0)]
                 kg = {"ewaste.television": 20.0, "ewaste.computer": 10.0, "ewaste.washing_machine": 65.0}[items[0][0]]

@@ -64,6 +64,7 @@ TEXT = {
     "twin_report": ("数字孪生报告", "Digital twin report"),
     "language": ("English", "中文"),
     "no_tiles": ("无底图（离线）", "no map tiles (offline)"),
+    "streets_offline": ("街道：OpenStreetMap 路网（离线）", "streets: OpenStreetMap road network (offline)"),
     "address": ("地址", "Address"),
     # booking statuses, as the API names them
     "requested": ("已预约", "requested"),

@@ -83,6 +83,7 @@ MATRIX = [
     ("GET", "/api/v1/routes", None, STAFF),
     ("GET", "/api/v1/me", None, EVERYONE),
     ("PATCH", "/api/v1/me", lambda w: {"phone": "123"}, EVERYONE),
+    ("GET", "/api/v1/roads", None, STAFF),
 ]
 
 

@@ -18,9 +18,30 @@ def _km_great_circle(a, b, circuity):
     return 2 * 6371.0088 * math.asin(math.sqrt(h)) * circuity
 
 
+_OSRM_ENGINES: dict[str, object] = {}
+
+
+def _osrm_leg(network: str, a, b) -> tuple[float, float]:
+    """A road leg from OSRM's Route service, asked directly (not the provider's Table)."""
+    import osrm
+
+    from routing.osrm import network_base
+
+    if network not in _OSRM_ENGINES:
+        _OSRM_ENGINES[network] = osrm.OSRM(
+            algorithm="MLD", storage_config=str(network_base(network)), use_shared_memory=False
+        )
+    answer = _OSRM_ENGINES[network].Route(osrm.RouteParameters(coordinates=[(a[1], a[0]), (b[1], b[0])]))
+    best = answer["routes"][0]
+    return float(best["distance"]), float(best["duration"])
+
+
 def leg(model: Model, a, b) -> tuple[float, float]:
     """(distance in solver units, travel time in solver units) between two locations."""
     p = model.provider
+    if type(p).__name__ == "OsrmProvider":
+        d, t = _osrm_leg(p.network, a, b)
+        return d, t * p.duration_factor
     if isinstance(p, EuclideanProvider):
         d = math.dist(a, b) * p.scale
         return d, d

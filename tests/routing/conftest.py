@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from routing import Model, SolverParams, solve
@@ -17,3 +19,16 @@ def solve_checked():
         return result
 
     return run
+
+
+HELSINKI = Path(__file__).resolve().parents[2] / "backend" / "demo" / "data" / "helsinki.osm.pbf"
+
+
+@pytest.fixture(scope="session")
+def helsinki_roads(tmp_path_factory) -> Path:
+    """Central Helsinki's street network, built once per test session with OSRM's tools."""
+    from routing.roadbuild import build_network
+
+    target = tmp_path_factory.mktemp("roads") / "helsinki"
+    build_network(HELSINKI, target)
+    return target

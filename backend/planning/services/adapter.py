@@ -21,9 +21,10 @@ from backend.bookings.models import Booking
 from backend.network.models import Bin, MaterialCategory, Site, Vehicle
 from backend.planning.models import Plan, PlanRoute, RouteStop
 from backend.planning.services import baseline as static_round
+from backend.roads import services as roads
 from backend.telemetry.services.forecast import HISTORY, forecast
 from backend.telemetry.services.readings import fill_history
-from routing import Model, Result
+from routing import MatrixProvider, Model, Result
 
 BIN_SERVICE_S = 120
 BOOKING_SERVICE_S = 300
@@ -89,12 +90,14 @@ def build_problem(
     overrides: dict | None = None,
     done_stops: set[str] = frozenset(),
     now: datetime | None = None,
+    provider: MatrixProvider | None = None,
 ) -> Problem:
-    """The day's routing model for one sorting center (need-based, or the fixed-round baseline)."""
+    """The day's routing model for one sorting center (need-based, or the fixed-round baseline),
+    measured by ``provider`` (the road network when one is loaded, else great-circle)."""
     overrides = overrides or {}
     pins, drops = overrides.get("pins", {}), set(overrides.get("drops", []))
     midnight = datetime.combine(day, time(0), tz)
-    model = Model()
+    model = Model(provider=provider or roads.GREAT_CIRCLE)
     depot = model.add_depot(center.name, (center.lat, center.lon), unload_time=UNLOAD_S, ref=center.id)
     vehicles = _vehicles(session, model, depot, center)
     if not vehicles:
@@ -224,6 +227,8 @@ def store_result(session: Session, plan: Plan, problem: Problem, result: Result,
         if v.kind == "stop" and v.ref.startswith("booking:")
     ]
     summary = {
+        "provider": result.stats.get("provider"),  # what measured every kilometre below
+        "far_from_street": result.stats.get("far_from_street", []),
         "plan": result.summary(),
         "stops": problem.counts,
         "dropped": [{"stop": d.ref, "required": d.required, "reason": d.reason} for d in result.dropped],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
 from sqlalchemy import ColumnElement, false, select, true
@@ -17,6 +18,7 @@ from backend.network.models import Site, Vehicle
 from backend.network.services.sites import center_of
 from backend.planning.models import Plan, RouteStop
 from backend.planning.services.routes import get_visible_route
+from backend.roads import services as roads
 from backend.telemetry.services.readings import record_emptying
 
 
@@ -257,8 +259,23 @@ def stop_event(session: Session, route_id: int, seq: int, user: User, data: dict
     return stop
 
 
-def geojson(session: Session, plan: Plan) -> dict:
-    """Routes as LineStrings (center -> stops in order -> center) and stops as Points."""
+def _route_line(provider, places: list[tuple[float, float]]) -> tuple[list[list[float]], str]:
+    """[lon, lat] vertices of a route through ``places`` (lat, lon): along the streets when a
+    road network is loaded (a leg with no street route stays straight), else straight legs."""
+    if not hasattr(provider, "leg"):
+        return [[lon, lat] for lat, lon in places], "straight"
+    coords: list[list[float]] = []
+    for a, b in zip(places, places[1:], strict=False):
+        leg = provider.leg(a, b)
+        points = leg.points if leg is not None else [a, b]
+        coords += [[lon, lat] for lat, lon in points]
+    return coords, "streets"
+
+
+def geojson(session: Session, plan: Plan, config: Mapping | None = None) -> dict:
+    """Routes as LineStrings (center -> stops in order -> center; along the streets with a
+    road network) and stops as Points."""
+    provider = roads.provider(config or {})
 
     center = session.get(Site, plan.center_id)
     palette = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
@@ -272,7 +289,8 @@ def geojson(session: Session, plan: Plan) -> dict:
     for route in plan.routes:
         vehicle = session.get(Vehicle, route.vehicle_id)
         color = palette[(route.seq - 1) % len(palette)]
-        coords = [[center.lon, center.lat]] + [[s.lon, s.lat] for s in route.stops] + [[center.lon, center.lat]]
+        places = [(center.lat, center.lon)] + [(s.lat, s.lon) for s in route.stops] + [(center.lat, center.lon)]
+        coords, drawn = _route_line(provider, places)
         features.append(
             {
                 "type": "Feature",
@@ -285,6 +303,8 @@ def geojson(session: Session, plan: Plan) -> dict:
                     "plate": vehicle.plate,
                     "color": color,
                     "distance_km": route.distance_km,
+                    "distance_provider": (plan.summary or {}).get("provider"),
+                    "geometry": drawn,
                     "empty_km": route.empty_km,
                     "collected_kg": route.collected_kg,
                     "trips": route.trips,
@@ -317,5 +337,10 @@ def geojson(session: Session, plan: Plan) -> dict:
     return {
         "type": "FeatureCollection",
         "features": features,
-        "properties": {"plan_id": plan.id, "status": plan.status, "day": plan.day.isoformat()},
+        "properties": {
+            "plan_id": plan.id,
+            "status": plan.status,
+            "day": plan.day.isoformat(),
+            "distance_provider": (plan.summary or {}).get("provider"),
+        },
     }

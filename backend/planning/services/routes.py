@@ -137,6 +137,7 @@ def route_sheet(session: Session, route: PlanRoute) -> dict:
         "start_at": route.start_at,
         "end_at": route.end_at,
         "distance_km": route.distance_km,
+        "distance_provider": (plan.summary or {}).get("provider"),
         "trips": route.trips,
         "stops": stops,
     }

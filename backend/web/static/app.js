@@ -57,7 +57,28 @@ function makeMap(id) {
   // public tile servers' usage policies ask.
   if (window.TILE_URL) L.tileLayer(window.TILE_URL, {maxZoom: 19, referrerPolicy: "strict-origin-when-cross-origin"}).addTo(map);
   else document.getElementById(id).classList.add("plain");
+  // Under every marker and route: the street lines of the loaded road network (served by the
+  // app from the extract, so the map has streets with no tile server and no internet).
+  map.createPane("streets").style.zIndex = 250;
   return map;
+}
+
+// The street layer of the loaded extract for the map's view, when no tile server is set.
+// Resolves to the number of streets drawn (0 when the platform has no road network).
+async function drawStreets(map, group) {
+  if (window.TILE_URL) return 0;
+  const b = map.getBounds().pad(0.5);
+  const q = `south=${Math.max(-90, b.getSouth()).toFixed(5)}&west=${Math.max(-180, b.getWest()).toFixed(5)}` +
+    `&north=${Math.min(90, b.getNorth()).toFixed(5)}&east=${Math.min(180, b.getEast()).toFixed(5)}`;
+  let layer;
+  try { layer = await api("GET", `/api/v1/roads/streets?${q}`); } catch (err) { return 0; }
+  group.clearLayers();
+  L.geoJSON(layer, {
+    pane: "streets", interactive: false,
+    style: (f) => ({color: "#b0b7c3", weight: f.properties.highway.includes("primary") ? 4 : 2, opacity: 0.9, className: "street-line"}),
+  }).addTo(group);
+  if (!map._streetsCredited) { map.attributionControl.addAttribution(layer.attribution); map._streetsCredited = true; }
+  return layer.features.length;
 }
 
 document.addEventListener("DOMContentLoaded", () => {

@@ -1,7 +1,7 @@
 // Dispatcher: the network on a map, plans drawn from their GeoJSON, dispatch, re-plan, alerts.
 requireSignIn();
 const map = makeMap("map");
-const layers = {network: L.featureGroup().addTo(map), bins: L.featureGroup().addTo(map), plan: L.featureGroup().addTo(map)};
+const layers = {streets: L.featureGroup().addTo(map), network: L.featureGroup().addTo(map), bins: L.featureGroup().addTo(map), plan: L.featureGroup().addTo(map)};
 let plan = null;
 const TIER_STYLE = {
   collection_point: {radius: 4, color: "#1565c0", fillColor: "#90caf9", fillOpacity: 0.9, weight: 1},
@@ -37,13 +37,18 @@ async function loadNetwork() {
           (b.online ? "" : `<br>${t("offline")}`)).openPopup();
       }).addTo(layers.bins);
   }
-  if (sites.length) map.fitBounds(layers.network.getBounds(), {padding: [20, 20]});
+  // The view frames what trucks serve (centers and collection points); markets may lie far out.
+  const served = sites.filter((s) => s.tier !== "distribution_market");
+  if (served.length) map.fitBounds(L.latLngBounds(served.map((s) => [s.lat, s.lon])), {padding: [20, 20]});
+  const streets = await drawStreets(map, layers.streets);
+  let redraw = null;
+  if (streets) map.on("moveend", () => { clearTimeout(redraw); redraw = setTimeout(() => drawStreets(map, layers.streets), 300); });
   const dot = (color, label) => el("span", {}, el("span", {style: `color:${color}`}, " ● "), label);
   document.getElementById("legend").replaceChildren(
     dot(TIER_STYLE.collection_point.color, t("collection_point")), dot(TIER_STYLE.sorting_center.fillColor, t("sorting_center")),
     dot(TIER_STYLE.distribution_market.fillColor, t("distribution_market")), dot("#2e7d32", `${t("fill")} < 50%`),
     dot("#ef6c00", "≥ 50%"), dot("#c62828", "≥ threshold"), dot("#9e9e9e", t("offline")),
-    window.TILE_URL ? "" : ` (${t("no_tiles")})`);
+    window.TILE_URL ? "" : streets ? ` (${t("streets_offline")})` : ` (${t("no_tiles")})`);
 }
 
 async function createPlan() {
@@ -75,7 +80,8 @@ async function showPlan(p) {
   const gj = await api("GET", `/api/v1/plans/${p.id}/geojson`);
   L.geoJSON(gj, {
     filter: (f) => f.geometry.type === "LineString",
-    style: (f) => ({color: f.properties.color, weight: 4, opacity: 0.85, className: "route-line"}),
+    // Little smoothing: a route drawn along the streets keeps to them at every zoom.
+    style: (f) => ({color: f.properties.color, weight: 4, opacity: 0.85, smoothFactor: 0.3, className: "route-line"}),
   }).addTo(layers.plan);
   for (const f of gj.features.filter((f) => f.geometry.type === "Point" && f.properties.kind !== "sorting_center")) {
     const [lon, lat] = f.geometry.coordinates;
@@ -95,7 +101,8 @@ async function showPlan(p) {
     el("td", {}, fmt(b.empty_km)), el("td", {}, fmt(b.km_per_tonne))),
     el("tr", {}, el("td", {}, t("saving")), el("td", {}, `${fmt(sv.km)} (${fmt(sv.km_pct)}%)`),
       el("td", {}, `${fmt(sv.empty_km)} (${fmt(sv.empty_km_pct)}%)`), el("td", {}, "")));
-  document.getElementById("totals").replaceChildren(table);
+  document.getElementById("totals").replaceChildren(table,
+    el("p", {id: "km-provider"}, `${t("km")}: ${s.provider || "great-circle x1.3"}`));
   document.getElementById("dispatch").disabled = p.status !== "done";
   document.getElementById("replan").disabled = false;
   const stopSel = document.getElementById("move-stop"), routeSel = document.getElementById("move-route");
