@@ -1,6 +1,7 @@
 """Trucks driving their routes in the simulated world, and what it costs.
 
-Kilometres come from the same distance provider the planner uses. A truck whose real
+Kilometres come from the same distance provider the planner uses (passed in: the twin's
+``provider`` setting, great-circle unless a road network is plugged in). A truck whose real
 load would exceed a capacity goes back to unload first (a driver would), and those
 extra kilometres count too. Legs driven with nothing on board are empty kilometres.
 """
@@ -9,15 +10,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from routing import GreatCircleProvider
+from routing import GreatCircleProvider, MatrixProvider
 
+# name -> (factory, what the report says about it). A road-network provider (issue 14) joins here.
+PROVIDERS = {
+    "great-circle": (
+        GreatCircleProvider,
+        "great-circle distance x 1.3 circuity, travel times from a distance-banded speed profile",
+    ),
+}
 PROVIDER = GreatCircleProvider()
 BIN_SERVICE_S, BOOKING_SERVICE_S, UNLOAD_S = 120, 300, 600
 
 
-def leg(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+def make_provider(name: str) -> MatrixProvider:
+    if name not in PROVIDERS:
+        raise ValueError(f"unknown distance provider {name!r} (known: {', '.join(PROVIDERS)})")
+    return PROVIDERS[name][0]()
+
+
+def leg(a: tuple[float, float], b: tuple[float, float], provider: MatrixProvider = PROVIDER) -> tuple[float, float]:
     """(km, seconds) from a to b, as the planner's provider has it."""
-    m = PROVIDER.matrices([a, b])
+    m = provider.matrices([a, b])
     return float(m.distance[0, 1]) / 1000, float(m.duration[0, 1])
 
 
@@ -45,11 +59,17 @@ class Executed:
     kg: float = 0.0
 
 
-def schedule(depot, visits: list[Visit], start_s: float, windows: dict[int, tuple[int, int]] | None = None) -> None:
+def schedule(
+    depot,
+    visits: list[Visit],
+    start_s: float,
+    windows: dict[int, tuple[int, int]] | None = None,
+    provider: MatrixProvider = PROVIDER,
+) -> None:
     """Arrival times along the planned order (service times, waiting for booking windows)."""
     t, here = start_s, depot
     for v in visits:
-        _, sec = leg(here, v.location)
+        _, sec = leg(here, v.location, provider)
         t += sec
         if v.kind == "booking" and windows and v.ref in windows:
             t = max(t, windows[v.ref][0])
@@ -59,7 +79,7 @@ def schedule(depot, visits: list[Visit], start_s: float, windows: dict[int, tupl
         here = v.location
 
 
-def drive(route: Executed, capacity_kg: float, capacity_m3: float) -> Executed:
+def drive(route: Executed, capacity_kg: float, capacity_m3: float, provider: MatrixProvider = PROVIDER) -> Executed:
     """Kilometres once the real loads are known (visits carry kg and m3 by now)."""
     here, kg, m3 = route.depot, 0.0, 0.0
     path, km, empty = [route.depot], 0.0, 0.0
@@ -67,7 +87,7 @@ def drive(route: Executed, capacity_kg: float, capacity_m3: float) -> Executed:
 
     def go(to):
         nonlocal here, km, empty, seconds
-        d, s = leg(here, to)
+        d, s = leg(here, to, provider)
         km += d
         seconds += s
         if kg <= 1e-9 and m3 <= 1e-9:

@@ -23,7 +23,7 @@ from backend.planning.models import Plan, PlanRoute, RouteStop
 from backend.planning.services import baseline as static_round
 from backend.telemetry.services.forecast import HISTORY, forecast
 from backend.telemetry.services.readings import fill_history
-from routing import Model, Result
+from routing import MatrixProvider, Model, Result
 
 BIN_SERVICE_S = 120
 BOOKING_SERVICE_S = 300
@@ -89,12 +89,14 @@ def build_problem(
     overrides: dict | None = None,
     done_stops: set[str] = frozenset(),
     now: datetime | None = None,
+    provider: MatrixProvider | None = None,
 ) -> Problem:
-    """The day's routing model for one sorting center (need-based, or the fixed-round baseline)."""
+    """The day's routing model for one sorting center (need-based, or the fixed-round baseline).
+    ``provider`` measures distances and times (the routing library's default without)."""
     overrides = overrides or {}
     pins, drops = overrides.get("pins", {}), set(overrides.get("drops", []))
     midnight = datetime.combine(day, time(0), tz)
-    model = Model()
+    model = Model(provider=provider) if provider is not None else Model()
     depot = model.add_depot(center.name, (center.lat, center.lon), unload_time=UNLOAD_S, ref=center.id)
     vehicles = _vehicles(session, model, depot, center)
     if not vehicles:
