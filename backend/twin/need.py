@@ -13,6 +13,7 @@ from backend.network.models import Vehicle
 from backend.planning.jobs import run_plan
 from backend.planning.models import Plan
 from backend.planning.services.dispatch import create_plan
+from backend.twin.clock import START, TZ
 from backend.twin.execute import Executed, Visit
 
 
@@ -24,8 +25,6 @@ def plan_options(twin, policy) -> dict:
 
 
 def need_routes(twin, day: int, policy) -> list:
-    from backend.twin.sim import START, TZ  # the clock lives with the simulation
-
     routes = []
     key_of = {bk.db_id: bk.key for bk in twin.world.bookings if bk.db_id}
     for center_id, center in twin.centers.items():

@@ -17,10 +17,11 @@ from pathlib import Path
 
 from flask import Flask
 
+from backend.twin.clock import START, WARMUP_DAYS
 from backend.twin.execute import PROVIDERS
 from backend.twin.figures import SERVICE_LEVEL_DEFINITION, totals
 from backend.twin.policies import DEFAULT_POLICIES, Policy
-from backend.twin.sim import START, WARMUP_DAYS, Twin
+from backend.twin.sim import Twin
 
 
 @dataclass

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy import select
@@ -30,6 +29,7 @@ from backend.network.models import Bin
 from backend.telemetry import topics
 from backend.telemetry.services import readings as telemetry
 from backend.twin import need, static
+from backend.twin.clock import START, TZ, WARMUP_DAYS, WINDOWS
 from backend.twin.execute import Executed, Visit, drive, make_provider, schedule
 from backend.twin.figures import DayFigures
 from backend.twin.policies import Policy, calendar_visits_per_day, count_routes
@@ -37,10 +37,6 @@ from backend.twin.registry import copy_registry, load_registry
 from backend.twin.world import make_world
 from routing import SolverParams
 
-TZ = ZoneInfo("Asia/Shanghai")
-START = date(2026, 3, 2)  # a Monday
-WARMUP_DAYS = 7
-WINDOWS = ((8, 10), (10, 12), (13, 15), (15, 17))
 WASTED_BELOW = 25.0
 
 
