@@ -3,8 +3,10 @@ daily selection, as a report; `--sweep` and `--seeds` compare them at equal serv
 
 from __future__ import annotations
 
+import json
 import shlex
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -87,8 +89,17 @@ def _sweep(cfg, sweep: bool, seeds: int, workers, knobs: dict, report_dir: str) 
     if (values := _floats(knobs["count_scales"])) is not None:
         plan.count_scales = values
     jobs = seeds * len(_groups(plan))
+    out = Path(report_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    partial = out / "jobs.jsonl"  # each job's totals as it finishes
+    partial.write_text("")
+
+    def keep(result: dict) -> None:
+        with partial.open("a") as f:
+            f.write(json.dumps({k: result[k] for k in ("world_seed", "totals", "wall_seconds")}) + "\n")
+
     with click.progressbar(length=jobs, label="simulation jobs", file=click.get_text_stream("stderr")) as bar:
-        figures = run_sweep(cfg, plan, progress=bar.update)
+        figures = run_sweep(cfg, plan, progress=bar.update, on_result=keep)
     paths = write_sweep_report(figures, report_dir, command=shlex.join(["recyclenet", *sys.argv[1:]]))
     for s in figures["settings"]:
         click.echo(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, replace
 
 from backend.twin.execute import PROVIDERS, make_provider
@@ -93,22 +93,26 @@ def _groups(plan: SweepPlan) -> list[list[Policy]]:
     return [g for g in groups if g]
 
 
-def run_sweep(cfg: TwinConfig, plan: SweepPlan, executor: Executor | None = None, progress=None) -> dict:
+def run_sweep(
+    cfg: TwinConfig, plan: SweepPlan, executor: Executor | None = None, progress=None, on_result=None
+) -> dict:
     started = time.monotonic()
     own = executor is None
     executor = executor or default_executor(plan.workers)
     try:
         scales = sorted({1.0, *(p.scale for p in plan.policies() if p.family == "static")})
         calendars = dict(f.result() for f in [executor.submit(calendar_job, cfg, s) for s in scales])
-        futures = []
+        seed_of = {}
         for r in range(plan.seeds):
             run_cfg = replace(cfg, world_seed=cfg.seed + SEED_STRIDE * r, keep_trajectories=False)
             for group in _groups(plan):
                 needed = {s: calendars[s] for s in {1.0, *(p.scale for p in group if p.family == "static")}}
-                futures.append((r, executor.submit(simulate_job, run_cfg, group, needed)))
+                seed_of[executor.submit(simulate_job, run_cfg, group, needed)] = r
         runs: dict[int, list[dict]] = {}
-        for r, f in futures:
-            runs.setdefault(r, []).append(f.result())
+        for f in as_completed(seed_of):
+            runs.setdefault(seed_of[f], []).append(f.result())
+            if on_result:  # e.g. kept as they come, so a long sweep stopped early still tells something
+                on_result(f.result())
             if progress:
                 progress(1)
     finally:

@@ -75,6 +75,10 @@ def headline(figures: dict) -> list[str]:
             continue
         x = fam[f]
         line = f"- {LABELS[f]}: {_fmt(x['interpolated_km_per_day'], x['interpolated_km_per_day_ci'])} km/day"
+        if len(x["between"]) == 1:  # the curve starts above the target: its cheapest setting already does better
+            line += f" (at {x['between'][0]}, whose service already reaches it: an upper bound)"
+        elif x["between"]:
+            line += f" (between {x['between'][0]} and {x['between'][1]})"
         if "interpolated_saving_pct" in x:
             line += f", {x['interpolated_saving_pct']:g}% fewer than the fixed calendar"
         if x["nearest"]:
