@@ -39,6 +39,13 @@ def _floats(text: str | None) -> tuple[float, ...] | None:
 @click.option("--workers", type=click.IntRange(1, 256), help="Parallel jobs (default: the available cores).")
 @click.option("--static-scales", help="Fixed calendar visit frequency scales, e.g. 0.75,1,1.5,2.")
 @click.option("--need-thresholds", help="Need-based fill thresholds (%), e.g. 95,85,75,65.")
+@click.option(
+    "--need-margin",
+    default=20.0,
+    show_default=True,
+    type=click.FloatRange(0, 100),
+    help="Optional-bin margin (points).",
+)
 @click.option("--count-scales", help="Count-driven K as multiples of the calendar's visits per day.")
 @click.option("--target-service", type=click.FloatRange(0, 100), help="Service level (%) to compare at.")
 @click.option("--provider", default="great-circle", show_default=True, help="What measures kilometres.")
@@ -47,6 +54,7 @@ def twin_command(days, seed, n_bins, time_limit, report_dir, from_db, determinis
     """Simulate the collection policies side by side and write a report."""
     # Local: the twin loads matplotlib and the solver, which every other command can do without.
     from backend.twin.execute import PROVIDERS
+    from backend.twin.policies import Policy
     from backend.twin.run import TwinConfig, run_twin
 
     if knobs["provider"] not in PROVIDERS:
@@ -66,7 +74,8 @@ def twin_command(days, seed, n_bins, time_limit, report_dir, from_db, determinis
     from backend.twin.report import write_report
 
     with click.progressbar(length=days, label="simulated days", file=click.get_text_stream("stderr")) as bar:
-        figures = run_twin(cfg, progress=bar.update)
+        policies = (Policy("need", None, knobs["need_margin"]), Policy("static"), Policy("count"))
+        figures = run_twin(cfg, progress=bar.update, policies=policies)
     paths = write_report(figures, report_dir)
     for p, x in figures["totals"].items():
         if isinstance(x, dict):
@@ -82,7 +91,13 @@ def _sweep(cfg, sweep: bool, seeds: int, workers, knobs: dict, report_dir: str) 
     from backend.twin.sweep import SweepPlan, _groups, run_sweep
     from backend.twin.sweep_report import headline, write_sweep_report
 
-    plan = SweepPlan(seeds=seeds, sweep=sweep, workers=workers, target_service=knobs["target_service"])
+    plan = SweepPlan(
+        seeds=seeds,
+        sweep=sweep,
+        workers=workers,
+        target_service=knobs["target_service"],
+        need_margin=knobs["need_margin"],
+    )
     for field, option in (("static_scales", "static_scales"), ("need_thresholds", "need_thresholds")):
         if (values := _floats(knobs[option])) is not None:
             setattr(plan, field, values)
