@@ -30,7 +30,7 @@ from backend.planning.services import lifecycle
 from backend.planning.services.lifecycle import Beat
 from backend.planning.solver_process import SolverProcess
 from backend.roads import services as roads
-from routing import SolverParams, solve
+from routing import MatrixProvider, SolverParams, solve
 
 log = logging.getLogger("recyclenet.jobs")
 TICK_S = 1.0  # progress, lease and cancellation are checked this often
@@ -81,12 +81,14 @@ def run_plan(
     now: datetime | None = None,
     params: SolverParams | None = None,
     isolated: bool = False,
+    provider: MatrixProvider | None = None,
 ) -> str:
     """Solve one queued plan; its status afterwards. ``now`` is when the plan is made (the
     twin's simulated clock); ``params`` overrides the solver parameters derived from the
-    plan's options. ``isolated`` solves in a child process, with progress and cancellation
-    (the job); without, in this process (the command line, the twin, tests). Raises
-    ``lifecycle.Busy`` while another worker holds the plan."""
+    plan's options; ``provider`` measures the distances (the twin passes its own).
+    ``isolated`` solves in a child process, with progress and cancellation (the job); without,
+    in this process (the command line, the twin, tests). Raises ``lifecycle.Busy`` while
+    another worker holds the plan."""
     settings = {**DEFAULTS, **settings}
     engine = make_engine(settings["DATABASE_URL"])
     try:
@@ -95,21 +97,24 @@ def run_plan(
                 s, plan_id, lease_s=float(settings["PLAN_LEASE_S"]), max_attempts=int(settings["PLAN_MAX_ATTEMPTS"])
             )
             if attempt is not None:
-                _attempt(s, settings, plan_id, attempt, with_baseline, now, params, isolated)
+                _attempt(s, settings, plan_id, attempt, with_baseline, now, params, isolated, provider)
             plan = s.get(Plan, plan_id, populate_existing=True)
             return plan.status if plan is not None else "missing"
     finally:
         engine.dispose()
 
 
-def _attempt(s: Session, settings, plan_id: int, attempt: int, with_baseline, now, params, isolated) -> None:
+def _attempt(
+    s: Session, settings, plan_id: int, attempt: int, with_baseline, now, params, isolated, provider=None
+) -> None:
     try:
         plan = s.get(Plan, plan_id)
         opts = planning.PlanOptions(**plan.options)
         tz = ZoneInfo(settings["TIMEZONE"])
         center = s.get(Site, plan.center_id)
         done = set((plan.overrides or {}).get("done", []))
-        provider = roads.provider_for(settings.get("ROAD_NETWORK"))
+        if provider is None:  # the twin passes its own; the platform measures on ROAD_NETWORK
+            provider = roads.provider_for(settings.get("ROAD_NETWORK"))
         problem = planning.build_problem(
             s, center, plan.day, tz, opts, overrides=plan.overrides, done_stops=done, now=now, provider=provider
         )

@@ -1,7 +1,7 @@
 """Trucks driving their routes in the simulated world, and what it costs.
 
-Kilometres come from the same distance provider the planner uses (the road network when
-one is loaded). A truck whose real
+Kilometres come from the same distance provider the planner uses (the twin's ``provider``
+setting: great-circle, or the road network of ROAD_NETWORK). A truck whose real
 load would exceed a capacity goes back to unload first (a driver would), and those
 extra kilometres count too. Legs driven with nothing on board are empty kilometres.
 """
@@ -10,36 +10,57 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from backend.roads import services as roads
 from routing import GreatCircleProvider, MatrixProvider
+from routing.matrix import Matrices
 
-FALLBACK = GreatCircleProvider()
+PROVIDER = GreatCircleProvider()
 BIN_SERVICE_S, BOOKING_SERVICE_S, UNLOAD_S = 120, 300, 600
 
 
-class Driving:
-    """Legs as the planner's provider measures them. A leg with no street route (a booking
-    on a fragment the extract cut off, which only the fixed round drives to unplanned) is
-    measured great-circle x 1.3 and counted, never taken as zero or as the sentinel."""
+def _roads(road_network: str | None) -> MatrixProvider:
+    if not road_network:
+        raise ValueError("the roads provider needs ROAD_NETWORK (a prepared folder or an osrm-routed URL)")
+    return roads.provider_for(road_network)
 
-    def __init__(self, provider: MatrixProvider | None = None) -> None:
-        self.provider = provider or FALLBACK
+
+# name -> (factory of ROAD_NETWORK, what the report says about it).
+PROVIDERS = {
+    "great-circle": (
+        lambda _network: PROVIDER,
+        "great-circle distance x 1.3 circuity, travel times from a distance-banded speed profile",
+    ),
+    "roads": (_roads, "OSRM on the road network of ROAD_NETWORK (car profile): street distances and times"),
+}
+
+
+def make_provider(name: str, road_network: str | None = None) -> MatrixProvider:
+    if name not in PROVIDERS:
+        raise ValueError(f"unknown distance provider {name!r} (known: {', '.join(PROVIDERS)})")
+    return PROVIDERS[name][0](road_network)
+
+
+class Driving:
+    """What the trucks drive, as the planner's provider measures it. A leg with no street
+    route (a booking on a fragment the extract cut off, which only the fixed round drives to
+    unplanned) is measured great-circle x 1.3 and counted, never taken as zero."""
+
+    def __init__(self, provider: MatrixProvider) -> None:
+        self.provider = provider
         self.off_network_legs = 0
 
-    def leg(self, a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
-        """(km, seconds) from a to b."""
-        m = self.provider.matrices([a, b])
-        if m.unreachable is not None and m.unreachable[0, 1]:
+    def matrices(self, points) -> Matrices:
+        m = self.provider.matrices(points)
+        if m.unreachable is not None and m.unreachable.any():
             self.off_network_legs += 1
-            m = FALLBACK.matrices([a, b])
-        return float(m.distance[0, 1]) / 1000, float(m.duration[0, 1])
+            return PROVIDER.matrices(points)
+        return m
 
 
-DEFAULT_DRIVING = Driving()
-
-
-def leg(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
-    """(km, seconds) from a to b on great-circle distances."""
-    return DEFAULT_DRIVING.leg(a, b)
+def leg(a: tuple[float, float], b: tuple[float, float], provider: MatrixProvider = PROVIDER) -> tuple[float, float]:
+    """(km, seconds) from a to b, as the planner's provider has it."""
+    m = provider.matrices([a, b])
+    return float(m.distance[0, 1]) / 1000, float(m.duration[0, 1])
 
 
 @dataclass
@@ -71,12 +92,12 @@ def schedule(
     visits: list[Visit],
     start_s: float,
     windows: dict[int, tuple[int, int]] | None = None,
-    driving: Driving = DEFAULT_DRIVING,
+    provider: MatrixProvider = PROVIDER,
 ) -> None:
     """Arrival times along the planned order (service times, waiting for booking windows)."""
     t, here = start_s, depot
     for v in visits:
-        _, sec = driving.leg(here, v.location)
+        _, sec = leg(here, v.location, provider)
         t += sec
         if v.kind == "booking" and windows and v.ref in windows:
             t = max(t, windows[v.ref][0])
@@ -86,7 +107,7 @@ def schedule(
         here = v.location
 
 
-def drive(route: Executed, capacity_kg: float, capacity_m3: float, driving: Driving = DEFAULT_DRIVING) -> Executed:
+def drive(route: Executed, capacity_kg: float, capacity_m3: float, provider: MatrixProvider = PROVIDER) -> Executed:
     """Kilometres once the real loads are known (visits carry kg and m3 by now)."""
     here, kg, m3 = route.depot, 0.0, 0.0
     path, km, empty = [route.depot], 0.0, 0.0
@@ -94,7 +115,7 @@ def drive(route: Executed, capacity_kg: float, capacity_m3: float, driving: Driv
 
     def go(to):
         nonlocal here, km, empty, seconds
-        d, s = driving.leg(here, to)
+        d, s = leg(here, to, provider)
         km += d
         seconds += s
         if kg <= 1e-9 and m3 <= 1e-9:

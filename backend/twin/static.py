@@ -6,11 +6,15 @@ Saturdays, spread evenly; a bin too fast even for six visits gets six). For each
 and weekday the scheduled bins are routed once by the planner, with their expected fill
 at average rates, and those routes are driven every week unchanged, whatever the bins
 actually hold. Bookings are served by a separate daily round, in order of arrival.
+
+The policy's knob is ``scale``, the visit frequency relative to the computed one: a bin is
+scheduled as if it filled ``scale`` times as fast (x2: about twice the visits). Raising the
+scale never lowers a bin's visits per week.
 """
 
 from __future__ import annotations
 
-from routing import Model, SolverParams, solve
+from routing import MatrixProvider, Model, SolverParams, solve
 
 # visits per week -> weekday sets (Monday = 0) and the longest gap in days between visits
 PATTERNS = {
@@ -30,17 +34,17 @@ def visits_per_week(daily_rate: float) -> int:
     return 6
 
 
-def weekly_schedule(bins) -> dict[int, tuple[int, ...]]:
+def weekly_schedule(bins, scale: float = 1.0) -> dict[int, tuple[int, ...]]:
     """bin id -> weekdays it is emptied."""
     out = {}
     for n, b in enumerate(sorted(bins, key=lambda b: b.id)):
-        options = PATTERNS[visits_per_week(b.daily_rate)]
+        options = PATTERNS[visits_per_week(b.daily_rate * scale)]
         out[b.id] = options[n % len(options)]
     return out
 
 
-def plan_weekday(center, vehicles, bins, days_between: dict[int, float], params: SolverParams, provider=None):
-    """Fixed routes of one center for one weekday: lists of bin ids in driving order, per truck."""
+def center_model(center, vehicles, provider: MatrixProvider | None = None) -> Model:
+    """A routing model holding one center's depot and trucks (stops to be added)."""
     m = Model(provider=provider) if provider is not None else Model()
     depot = m.add_depot(center["name"], (center["lat"], center["lon"]), unload_time=600)
     for v in vehicles:
@@ -57,6 +61,12 @@ def plan_weekday(center, vehicles, bins, days_between: dict[int, float], params:
             max_trips=3,
             ref=v["plate"],
         )
+    return m
+
+
+def plan_weekday(center, vehicles, bins, days_between: dict[int, float], params: SolverParams, provider=None):
+    """Fixed routes of one center for one weekday: lists of bin ids in driving order, per truck."""
+    m = center_model(center, vehicles, provider)
     for b in bins:
         fill = min(100.0, b.daily_rate * days_between[b.id])
         m.add_stop(

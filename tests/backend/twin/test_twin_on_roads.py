@@ -19,12 +19,21 @@ def network(tmp_path_factory) -> str:
 
 def test_twin_runs_on_streets_and_names_its_provider(network, tmp_path):
     """Both policies are measured on the road network, no leg falls off it, and the report says so."""
-    cfg = TwinConfig(days=1, seed=5, bins=24, time_limit=5.0, deterministic=True, city="helsinki", road_network=network)
+    cfg = TwinConfig(
+        days=1,
+        seed=5,
+        bins=24,
+        time_limit=5.0,
+        deterministic=True,
+        city="helsinki",
+        provider="roads",
+        road_network=network,
+    )
     figures = run_twin(cfg)
-    assert figures["provider"] == "osrm:helsinki"
+    assert figures["provider"]["label"] == "osrm:helsinki"
     assert figures["off_network_legs"] == 0
     assert figures["totals"]["need"]["km"] > 0 and figures["totals"]["static"]["km"] > 0
     # Every bin of central Helsinki is within a few km on streets: a day's km stay city-sized.
     assert figures["totals"]["static"]["km"] < 100
     paths = write_report(figures, tmp_path)
-    assert "Distances: osrm:helsinki" in paths["markdown"].read_text()
+    assert "Kilometres measured by osrm:helsinki" in paths["markdown"].read_text()
