@@ -56,8 +56,8 @@ class Resident(FastHttpUser):
                 response.success()
             elif response.status_code == 409:
                 response.success()
-            else:
-                response.failure(f"{response.status_code}: {(response.text or '')[:200]}")
+            else:  # status 0: no answer (response.error says why: a reset, a timeout)
+                response.failure(f"{response.status_code}: {response.error or (response.text or '')[:200]}")
             _log.write(f"{key}\t{response.status_code}\t{booking_id or ''}\n")
 
     @task
@@ -71,7 +71,7 @@ class Resident(FastHttpUser):
             catch_response=True,
         ) as response:
             if response.status_code != 200:
-                response.failure(f"{response.status_code}: {(response.text or '')[:200]}")
+                response.failure(f"{response.status_code}: {response.error or (response.text or '')[:200]}")
                 return
             slots = response.json()
         open_slots = [s for s in slots if s["bookable"] and s["remaining"] > 0]
