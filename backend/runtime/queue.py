@@ -56,6 +56,7 @@ JOBS = (
     JobSpec(planning_jobs.recover_lost_plans, "periodic", 10 * MINUTE_MS, 0),
     JobSpec(telemetry_jobs.mark_silent_bins_offline, "periodic", 10 * MINUTE_MS, 0),
     JobSpec(telemetry_jobs.thin_old_readings, "periodic", 120 * MINUTE_MS, 0),
+    JobSpec(telemetry_jobs.create_reading_partitions, "periodic", 10 * MINUTE_MS, 0),
 )
 
 

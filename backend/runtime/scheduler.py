@@ -42,6 +42,7 @@ class Periodic:
 SCHEDULE = (
     Periodic(telemetry_jobs.mark_silent_bins_offline, "SILENT_BINS_EVERY_S"),
     Periodic(telemetry_jobs.thin_old_readings, "RETENTION_EVERY_S"),
+    Periodic(telemetry_jobs.create_reading_partitions, "READINGS_PARTITIONS_EVERY_S"),
     Periodic(planning_jobs.recover_lost_plans, "LOST_PLANS_EVERY_S"),
 )
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from backend.core.extensions import db
+from backend.telemetry.services.partitions import ensure_partitions
 from backend.telemetry.services.readings import mark_silent_offline
 from backend.telemetry.services.retention import apply_retention
 
@@ -30,3 +31,10 @@ def thin_old_readings(config: Mapping, due: str) -> None:
         db.session(), int(config["READINGS_KEEP_RAW_DAYS"]), int(config["READINGS_KEEP_HOURLY_DAYS"])
     )
     log.info("readings retention (%s): %s", due, outcome)
+
+
+def create_reading_partitions(config: Mapping, due: str) -> None:
+    """This month's readings partition and the next READINGS_PARTITIONS_AHEAD_MONTHS, made
+    when missing (PostgreSQL; nothing to do on SQLite)."""
+    outcome = ensure_partitions(db.session(), int(config["READINGS_PARTITIONS_AHEAD_MONTHS"]))
+    log.info("readings partitions (%s): %s", due, outcome)

@@ -27,6 +27,8 @@ class Reading(Base):
     days" is one range scan of the key, and there is no second index to maintain."""
 
     __tablename__ = "readings"
+    # On PostgreSQL, one partition per month (migration 0009, services/partitions.py).
+    __table_args__ = {"postgresql_partition_by": "RANGE (measured_at)"}
 
     bin_id: Mapped[int] = mapped_column(ForeignKey("bins.id"), primary_key=True)
     measured_at: Mapped[datetime] = mapped_column(primary_key=True)
