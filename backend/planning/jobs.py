@@ -62,7 +62,7 @@ def submit_plan(plan_id: int) -> None:
 def solve_plan(config: Mapping, plan_id: int) -> None:
     """The job: solve a queued plan, in a child process the job watches."""
     try:
-        run_plan(settings_for_jobs(config), plan_id, isolated=True)
+        run_plan(settings_for_jobs(config), plan_id, isolated=True, in_parts=True)
     except lifecycle.Busy as busy:
         raise RetryLater(str(busy), delay_s=max(1.0, busy.seconds)) from None
 
@@ -143,12 +143,15 @@ def run_plan(
     now: datetime | None = None,
     params: SolverParams | None = None,
     isolated: bool = False,
+    in_parts: bool = False,
 ) -> str:
     """Solve one queued plan; its status afterwards. ``now`` is when the plan is made (the
     twin's simulated clock); ``params`` overrides the solver parameters derived from the
     plan's options. ``isolated`` solves in a child process, with progress and cancellation
-    (the job); without, in this process (the command line, the twin, tests). Raises
-    ``lifecycle.Busy`` while another worker holds the plan."""
+    (the job); without, in this process (the command line, the twin, tests). ``in_parts``
+    (the job): a large plan is cut in parts queued as jobs of their own (``services.parts``);
+    else it is decomposed inside this solve. Raises ``lifecycle.Busy`` while another worker
+    holds the plan."""
     settings = {**DEFAULTS, **settings}
     engine = make_engine(settings["DATABASE_URL"])
     try:
@@ -157,8 +160,8 @@ def run_plan(
                 s, plan_id, lease_s=float(settings["PLAN_LEASE_S"]), max_attempts=int(settings["PLAN_MAX_ATTEMPTS"])
             )
             if attempt is not None:
-                _attempt(s, settings, plan_id, attempt, with_baseline, now, params, isolated)
-            elif isolated:
+                _attempt(s, settings, plan_id, attempt, with_baseline, now, params, isolated, in_parts)
+            elif in_parts:
                 # Delivered again after the plan was split: send the parts' jobs again (the
                 # worker may have died before it sent them all; a duplicate is harmless).
                 for seq in parts.unfinished(s, plan_id):
@@ -169,7 +172,7 @@ def run_plan(
         engine.dispose()
 
 
-def _attempt(s: Session, settings, plan_id: int, attempt: int, with_baseline, now, params, isolated) -> None:
+def _attempt(s: Session, settings, plan_id: int, attempt: int, with_baseline, now, params, isolated, in_parts) -> None:
     try:
         plan = s.get(Plan, plan_id)
         opts = planning.PlanOptions(**plan.options)
@@ -191,7 +194,7 @@ def _attempt(s: Session, settings, plan_id: int, attempt: int, with_baseline, no
             decompose_above=int(settings["PLAN_DECOMPOSE_ABOVE"]),
             part_size=int(settings["PLAN_PART_SIZE"]),
         )
-        if isolated and parts.should_split(problem, params):
+        if in_parts and parts.should_split(problem, params):
             # A large plan: its parts (and its baseline) are jobs of their own, for any worker.
             for seq in parts.split_plan(s, plan_id, attempt, problem, base_problem, params):
                 enqueue(solve_plan_part, plan_id, seq)

@@ -48,7 +48,7 @@ def test_a_large_plan_is_cut_in_parts_solved_and_merged_into_one_checked_plan(ap
     session = sensed_city
     plan = dispatch.create_plan(session, busiest_center(session), DAY, {"time_limit": 2}, None)
     settings = {**settings_for_jobs(app.config), **SMALL_PARTS}
-    assert run_plan(settings, plan.id, isolated=True) == "done"
+    assert run_plan(settings, plan.id, isolated=True, in_parts=True) == "done"
     session.expire_all()
     plan = session.get(Plan, plan.id)
     rows = session.scalars(select(PlanPart).where(PlanPart.plan_id == plan.id).order_by(PlanPart.seq)).all()
@@ -67,7 +67,7 @@ def test_a_part_delivered_again_after_its_plan_merged_changes_nothing(app, sense
     session = sensed_city
     plan = dispatch.create_plan(session, busiest_center(session), DAY, {"time_limit": 1}, None)
     settings = {**settings_for_jobs(app.config), **SMALL_PARTS}
-    assert run_plan(settings, plan.id, isolated=True) == "done"
+    assert run_plan(settings, plan.id, isolated=True, in_parts=True) == "done"
     session.expire_all()
     before = session.get(Plan, plan.id)
     finished, route_ids = before.finished_at, [r.id for r in before.routes]
@@ -101,3 +101,17 @@ def test_a_part_held_by_a_live_worker_is_not_claimed_and_an_exhausted_one_fails_
     failed = session.get(Plan, plan.id)
     assert failed.status == "failed" and "part 1" in failed.error
     assert lifecycle.claim_plan(session, plan.id, lease_s=30, max_attempts=3) is None
+
+
+def test_a_large_plan_solved_outside_a_job_is_decomposed_in_its_own_solve(app, sensed_city):
+    """The command line and the twin (not a job): the same large plan is decomposed inside
+    its one solve, no part is stored, and it is done in one go."""
+    session = sensed_city
+    plan = dispatch.create_plan(session, busiest_center(session), DAY, {"time_limit": 1}, None)
+    settings = {**settings_for_jobs(app.config), **SMALL_PARTS}
+    assert run_plan(settings, plan.id, isolated=True) == "done"
+    session.expire_all()
+    plan = session.get(Plan, plan.id)
+    assert plan.parts_total == 0 and plan.problem is None
+    assert session.scalar(select(func.count()).select_from(PlanPart)) == 0
+    assert check_stored_plan(session, plan, CITY_TZ) == plan.summary["plan"]["stops_served"] > 0
