@@ -15,6 +15,7 @@ from flask.views import MethodView
 from backend.core.api import Blueprint, page
 from backend.core.auth import current_user, roles
 from backend.core.extensions import db
+from backend.core.jobs import QueueUnavailable, has_queue
 from backend.planning.jobs import submit_plan
 from backend.planning.models import Plan
 from backend.planning.schemas import (
@@ -82,13 +83,17 @@ class CityDays(MethodView):
     @blp.arguments(CityDayCreateSchema)
     @blp.response(202, CityDaySchema)
     @blp.alt_response(422, description="No active sorting center has an active truck")
-    @blp.alt_response(503, description=QUEUE_DOWN)
+    @blp.alt_response(503, description=QUEUE_DOWN + ", or this server has no job queue")
     def post(self, data):
         """Plan the whole city's day: a plan per sorting center, solved side by side by the workers
 
         Answered at once (202) with the child plans; a large plan is solved in parts, each a
         job of its own, merged when its last part is done. Follow the day at its own URL.
         """
+        if not has_queue(current_app):
+            # Ten centers' plans solved inside one request would hold it for many minutes:
+            # the city's day is for the workers (`recyclenet plan-day` solves it inline).
+            raise QueueUnavailable("planning the city's day needs the job queue (REDIS_URL and `recyclenet worker`)")
         options = dispatch.plan_options(current_app.config, data["options"])
         city_day = cityday.create_city_day(db.session, data["date"], options, current_user())
         for plan in city_day.plans:
