@@ -82,6 +82,7 @@ def seed_city(session: Session, *, centers: int = CENTERS, bins_per_point: int =
     readings = READING_DAYS * 24 // READING_EVERY_H
     # rate 8..30 points a day, offset 0..94; fill = (offset + rate * days) mod 95 (an emptying
     # at 95), the k-th reading k * 2 hours before now.
+    session.execute(text("SET LOCAL statement_timeout = 0"))  # the app's own is for requests, not this
     session.execute(
         text(
             "INSERT INTO readings (bin_id, measured_at, received_at, fill_pct, alarms) "

@@ -161,7 +161,7 @@ def run_plan(
             )
             if attempt is not None:
                 _attempt(s, settings, plan_id, attempt, with_baseline, now, params, isolated, in_parts)
-            elif in_parts:
+            elif in_parts and getattr(s.get(Plan, plan_id, populate_existing=True), "status", None) == "solving":
                 # Delivered again after the plan was split: send the parts' jobs again (the
                 # worker may have died before it sent them all; a duplicate is harmless).
                 for seq in parts.unfinished(s, plan_id):

@@ -224,8 +224,13 @@ def merge_if_complete(session: Session, plan_id: int) -> bool:
         pieces.append((sub, vehicles, stops))
         results.append(pickle.loads(result))
     session.rollback()
-    merged = merge(problem.model, pieces, results, (_now() - started).total_seconds())
-    return lifecycle.store_solution(session, plan_id, attempt, problem, merged, base)
+    try:
+        merged = merge(problem.model, pieces, results, (_now() - started).total_seconds())
+        return lifecycle.store_solution(session, plan_id, attempt, problem, merged, base)
+    except Exception as exc:  # a merge that cannot succeed fails the plan, rather than retry forever
+        session.rollback()
+        lifecycle.fail(session, plan_id, attempt, f"merging its parts: {exc.__class__.__name__}: {exc}")
+        raise
 
 
 def lost_parts(session: Session, silent_since: datetime) -> list[tuple[int, int]]:
