@@ -48,18 +48,19 @@ def plan_city_day(app, day, time_limit: float) -> tuple[float, int]:
         options = dispatch.plan_options(app.config, {"time_limit": time_limit})
         started = time.monotonic()
         city_day = cityday.create_city_day(db.session(), day, options, None)
+        city_day_id = city_day.id
         for plan in city_day.plans:
             submit_plan(plan.id)
         while True:
             db.session.expire_all()
-            view = cityday.city_day_view(db.session(), cityday.get_city_day(db.session(), city_day.id))
+            view = cityday.city_day_view(db.session(), cityday.get_city_day(db.session(), city_day_id))
             db.session.rollback()
             if view["status"] not in ("queued", "solving"):
                 break
             time.sleep(0.5)
         wall = time.monotonic() - started
         db.session.remove()
-        return wall, city_day.id
+        return wall, city_day_id
 
 
 def checked(app, city_day_id: int) -> dict:
@@ -121,9 +122,11 @@ def main() -> int:
         print(
             f"{'workers':>7} {'wall s':>7} {'speed-up':>8} {'plans done':>10} {'jobs':>5} {'stops':>6} {'req. left':>9}"
         )
+        one = next((wall for n, wall, _ in rows if n == 1), None)
         for n, wall, r in rows:
+            speed_up = f"{one / wall:8.2f}" if one else f"{'':8}"
             print(
-                f"{n:7d} {wall:7.1f} {rows[0][1] / wall:8.2f} {r['done']:>4}/{r['plans']:<5} {r['jobs']:5d} "
+                f"{n:7d} {wall:7.1f} {speed_up} {r['done']:>4}/{r['plans']:<5} {r['jobs']:5d} "
                 f"{r['served']:6d} {r['required_left']:8d}"
             )
         print("every done plan passed the independent checker")

@@ -14,8 +14,9 @@ from flask.views import MethodView
 
 from backend.core.api import Blueprint, page
 from backend.core.auth import current_user, roles
+from backend.core.errors import Conflict
 from backend.core.extensions import db
-from backend.core.jobs import QueueUnavailable, has_queue
+from backend.core.jobs import has_queue
 from backend.planning.jobs import submit_plan
 from backend.planning.models import Plan
 from backend.planning.schemas import (
@@ -83,7 +84,8 @@ class CityDays(MethodView):
     @blp.arguments(CityDayCreateSchema)
     @blp.response(202, CityDaySchema)
     @blp.alt_response(422, description="No active sorting center has an active truck")
-    @blp.alt_response(503, description=QUEUE_DOWN + ", or this server has no job queue")
+    @blp.alt_response(409, description="This server has no job queue (it solves plans inline)")
+    @blp.alt_response(503, description=QUEUE_DOWN)
     def post(self, data):
         """Plan the whole city's day: a plan per sorting center, solved side by side by the workers
 
@@ -93,7 +95,10 @@ class CityDays(MethodView):
         if not has_queue(current_app):
             # Ten centers' plans solved inside one request would hold it for many minutes:
             # the city's day is for the workers (`recyclenet plan-day` solves it inline).
-            raise QueueUnavailable("planning the city's day needs the job queue (REDIS_URL and `recyclenet worker`)")
+            raise Conflict(
+                "this server has no job queue to plan the city's day on: serve it with REDIS_URL and "
+                "`recyclenet worker`, or run `recyclenet plan-day`"
+            )
         options = dispatch.plan_options(current_app.config, data["options"])
         city_day = cityday.create_city_day(db.session, data["date"], options, current_user())
         for plan in city_day.plans:

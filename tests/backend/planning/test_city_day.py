@@ -35,10 +35,10 @@ def test_the_days_status_is_read_from_its_plans():
 
 
 def test_without_a_job_queue_the_api_refuses_the_city_day_and_writes_nothing(client, session, world):
-    """No queue (no REDIS_URL): 503 with the reason, no day and no plan stored (ten centers
+    """No queue (no REDIS_URL): 409 with the reason, no day and no plan stored (ten centers
     solved inside one request would hold it for minutes)."""
     resp = client.post("/api/v1/plans/city-days", json={"date": DAY.isoformat()}, headers=world.headers("dispatcher"))
-    assert resp.status_code == 503 and "job queue" in resp.get_json()["message"]
+    assert resp.status_code == 409 and "job queue" in resp.get_json()["message"]
     assert session.scalar(select(func.count()).select_from(CityDay)) == 0
     assert session.scalar(select(func.count()).select_from(Plan)) == 0
 
