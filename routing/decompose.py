@@ -119,20 +119,16 @@ def _solve_part(args) -> Result:
     return solve_whole(sub, params)
 
 
-def solve_decomposed(model: Model, params: SolverParams) -> Result:
-    started = time.monotonic()
-    parts = split(model, params.part_size)
-    workers = min(params.num_workers, len(parts))
-    rounds = math.ceil(len(parts) / workers)
-    # Splitting took some of the budget; what is left is shared by rounds of parallel parts.
-    budget = max(1.0, (params.time_limit - (time.monotonic() - started)) * 0.95 / rounds)
-    sub_params = replace(params, time_limit=budget)
-    jobs = [(sub, sub_params) for sub, _, _ in parts]
-    if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_solve_part, jobs))
-    else:
-        results = [_solve_part(job) for job in jobs]
+def part_params(params: SolverParams, rounds: int, spent_s: float) -> SolverParams:
+    """Each part's parameters: splitting took ``spent_s`` of the budget, and what is left is
+    shared by ``rounds`` of parts solved side by side (one process each)."""
+    budget = max(1.0, (params.time_limit - spent_s) * 0.95 / rounds)
+    return replace(params, time_limit=budget, num_workers=1)
+
+
+def merge(model: Model, parts, results: list[Result], seconds: float) -> Result:
+    """One result for ``model`` from its parts' (as ``split`` made them), in original indices.
+    The parts may have been solved anywhere (other processes, other machines)."""
     routes, dropped, objective = [], [], 0
     for (_sub, vehicle_ids, stop_ids), res in zip(parts, results, strict=True):
         objective += res.objective
@@ -150,6 +146,23 @@ def solve_decomposed(model: Model, params: SolverParams) -> Result:
     routes.sort(key=lambda r: r.vehicle)
     status = "feasible" if not any(d.required for d in dropped) else "infeasible"
     warm = ",".join(sorted({r.warm_start for r in results}))
-    result = Result(routes, dropped, status, objective, time.monotonic() - started, warm)
-    result.stats.update(parts=len(parts), workers=workers, part_sizes=[len(p[2]) for p in parts])
+    result = Result(routes, dropped, status, objective, seconds, warm)
+    result.stats.update(parts=len(parts), part_sizes=[len(p[2]) for p in parts])
+    return result
+
+
+def solve_decomposed(model: Model, params: SolverParams) -> Result:
+    started = time.monotonic()
+    parts = split(model, params.part_size)
+    workers = min(params.num_workers, len(parts))
+    rounds = math.ceil(len(parts) / workers)
+    sub_params = part_params(params, rounds, time.monotonic() - started)
+    jobs = [(sub, sub_params) for sub, _, _ in parts]
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_solve_part, jobs))
+    else:
+        results = [_solve_part(job) for job in jobs]
+    result = merge(model, parts, results, time.monotonic() - started)
+    result.stats.update(workers=workers)
     return result

@@ -14,10 +14,14 @@ from flask.views import MethodView
 
 from backend.core.api import Blueprint, page
 from backend.core.auth import current_user, roles
+from backend.core.errors import Conflict
 from backend.core.extensions import db
+from backend.core.jobs import has_queue
 from backend.planning.jobs import submit_plan
 from backend.planning.models import Plan
 from backend.planning.schemas import (
+    CityDayCreateSchema,
+    CityDaySchema,
     DispatchSchema,
     PlanArgs,
     PlanCreateSchema,
@@ -29,7 +33,7 @@ from backend.planning.schemas import (
     RouteStopSchema,
     StopEventSchema,
 )
-from backend.planning.services import dispatch, lifecycle
+from backend.planning.services import cityday, dispatch, lifecycle
 from backend.planning.services import routes as route_service
 
 blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans", description="Daily collection plans")
@@ -72,6 +76,45 @@ class Plans(MethodView):
             current_user(),
         )
         return _queued(plan)
+
+
+@blp.route("/city-days")
+class CityDays(MethodView):
+    @roles(blp, *PLANNERS)
+    @blp.arguments(CityDayCreateSchema)
+    @blp.response(202, CityDaySchema)
+    @blp.alt_response(422, description="No active sorting center has an active truck")
+    @blp.alt_response(409, description="This server has no job queue (it solves plans inline)")
+    @blp.alt_response(503, description=QUEUE_DOWN)
+    def post(self, data):
+        """Plan the whole city's day: a plan per sorting center, solved side by side by the workers
+
+        Answered at once (202) with the child plans; a large plan is solved in parts, each a
+        job of its own, merged when its last part is done. Follow the day at its own URL.
+        """
+        if not has_queue(current_app):
+            # Ten centers' plans solved inside one request would hold it for many minutes:
+            # the city's day is for the workers (`recyclenet plan-day` solves it inline).
+            raise Conflict(
+                "this server has no job queue to plan the city's day on: serve it with REDIS_URL and "
+                "`recyclenet worker`, or run `recyclenet plan-day`"
+            )
+        options = dispatch.plan_options(current_app.config, data["options"])
+        city_day = cityday.create_city_day(db.session, data["date"], options, current_user())
+        for plan in city_day.plans:
+            submit_plan(plan.id)
+        db.session.expire_all()  # without a queue they were solved inline, by other connections
+        return cityday.city_day_view(db.session, cityday.get_city_day(db.session, city_day.id))
+
+
+@blp.route("/city-days/<int:city_day_id>")
+class CityDayView(MethodView):
+    @roles(blp, *PLANNERS)
+    @blp.response(200, CityDaySchema)
+    @blp.alt_response(404, description="No such city day")
+    def get(self, city_day_id):
+        """The city's day: its status, and each center's plan with its status and progress"""
+        return cityday.city_day_view(db.session, cityday.get_city_day(db.session, city_day_id))
 
 
 @blp.route("/<int:plan_id>")

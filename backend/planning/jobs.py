@@ -26,7 +26,7 @@ from backend.core.jobs import QueueUnavailable, RetryLater, enqueue
 from backend.network.models import Site
 from backend.planning.models import Plan
 from backend.planning.services import adapter as planning
-from backend.planning.services import lifecycle
+from backend.planning.services import lifecycle, parts
 from backend.planning.services.lifecycle import Beat
 from backend.planning.solver_process import SolverProcess
 from backend.roads import services as roads
@@ -36,7 +36,13 @@ log = logging.getLogger("recyclenet.jobs")
 TICK_S = 1.0  # progress, lease and cancellation are checked this often
 # Beyond its time limit, a search gets this long to stop by itself before it is killed.
 GRACE_S = 120.0
-DEFAULTS = {"PLAN_LEASE_S": 30, "PLAN_MAX_ATTEMPTS": 3, "JOB_HEARTBEAT_TIMEOUT_S": 60}
+DEFAULTS = {
+    "PLAN_LEASE_S": 30,
+    "PLAN_MAX_ATTEMPTS": 3,
+    "JOB_HEARTBEAT_TIMEOUT_S": 60,
+    "PLAN_DECOMPOSE_ABOVE": 600,
+    "PLAN_PART_SIZE": 350,
+}
 
 
 def settings_for_jobs(config: Mapping) -> dict:
@@ -57,20 +63,77 @@ def submit_plan(plan_id: int) -> None:
 def solve_plan(config: Mapping, plan_id: int) -> None:
     """The job: solve a queued plan, in a child process the job watches."""
     try:
-        run_plan(settings_for_jobs(config), plan_id, isolated=True)
+        run_plan(settings_for_jobs(config), plan_id, isolated=True, in_parts=True)
     except lifecycle.Busy as busy:
         raise RetryLater(str(busy), delay_s=max(1.0, busy.seconds)) from None
 
 
 def recover_lost_plans(config: Mapping, due: str) -> None:
-    """Periodic: a plan still solving whose worker has been silent for several times the
-    queue's heartbeat timeout lost its job with it (a Redis that kept nothing): it is queued
-    again; its claim fails it once it has been interrupted too often."""
+    """Periodic: a plan (or a part of one) still solving whose worker has been silent for
+    several times the queue's heartbeat timeout lost its job with it (a Redis that kept
+    nothing): it is queued again; its claim fails it once it has been interrupted too often."""
     silent_for = timedelta(seconds=4 * float(config.get("JOB_HEARTBEAT_TIMEOUT_S", 60)))
-    for plan_id in lifecycle.lost_plans(db.session(), datetime.now(UTC) - silent_for):
+    silent_since = datetime.now(UTC) - silent_for
+    for plan_id in lifecycle.lost_plans(db.session(), silent_since):
         log.warning("plan %s: its worker has been silent for %s; queued again (%s)", plan_id, silent_for, due)
         submit_plan(plan_id)
+    for plan_id, seq in parts.lost_parts(db.session(), silent_since):
+        log.warning("plan %s part %s: silent for %s; queued again (%s)", plan_id, seq, silent_for, due)
+        enqueue(solve_plan_part, plan_id, seq)
     db.session.rollback()
+
+
+def solve_plan_part(config: Mapping, plan_id: int, seq: int) -> None:
+    """The job of one part of a large plan: solve it in a child process the job watches,
+    store it, and merge the plan when it was the last part (``services.parts``)."""
+    try:
+        run_part(settings_for_jobs(config), plan_id, seq)
+    except lifecycle.Busy as busy:
+        raise RetryLater(str(busy), delay_s=max(1.0, busy.seconds)) from None
+
+
+def run_part(settings: Mapping, plan_id: int, seq: int) -> None:
+    settings = {**DEFAULTS, **settings}
+    engine = make_engine(settings["DATABASE_URL"])
+    try:
+        with Session(engine, expire_on_commit=False) as s:
+            claimed = parts.claim_part(
+                s,
+                plan_id,
+                seq,
+                lease_s=float(settings["PLAN_LEASE_S"]),
+                max_attempts=int(settings["PLAN_MAX_ATTEMPTS"]),
+            )
+            if claimed is not None:
+                _part_attempt(s, plan_id, seq, *claimed)
+            # Also when there was nothing to claim: a job delivered again because its worker
+            # died between storing its part and merging the plan merges it now.
+            if parts.merge_if_complete(s, plan_id):
+                log.info("plan %s: merged its parts (the last was part %s)", plan_id, seq)
+    finally:
+        engine.dispose()
+
+
+def _part_attempt(s: Session, plan_id: int, seq: int, attempt: int, plan_attempt: int) -> None:
+    try:
+        sub, _vehicles, _stops, params = parts.work_of(s, plan_id, seq)
+        results = _watched(
+            [sub],
+            params,
+            beat=lambda progress: parts.beat_part(s, plan_id, seq, attempt, plan_attempt, progress),
+            on_cancel=lambda: lifecycle.end_cancelled(s, plan_id, plan_attempt),
+            what=f"plan {plan_id} part {seq}",
+        )
+        if results is not None:
+            parts.store_part(s, plan_id, seq, attempt, results[0])
+    except Exception as exc:  # the plan fails with the reason; the worker goes on
+        s.rollback()
+        lifecycle.fail(s, plan_id, plan_attempt, f"part {seq}: {exc.__class__.__name__}: {exc}")
+        log.error("plan %s part %s failed:\n%s", plan_id, seq, traceback.format_exc())
+    except BaseException:  # interrupted: the part's job runs again
+        s.rollback()
+        parts.release_part(s, plan_id, seq, attempt)
+        raise
 
 
 def run_plan(
@@ -81,14 +144,17 @@ def run_plan(
     now: datetime | None = None,
     params: SolverParams | None = None,
     isolated: bool = False,
+    in_parts: bool = False,
     provider: MatrixProvider | None = None,
 ) -> str:
     """Solve one queued plan; its status afterwards. ``now`` is when the plan is made (the
     twin's simulated clock); ``params`` overrides the solver parameters derived from the
-    plan's options; ``provider`` measures the distances (the twin passes its own).
-    ``isolated`` solves in a child process, with progress and cancellation (the job); without,
-    in this process (the command line, the twin, tests). Raises ``lifecycle.Busy`` while
-    another worker holds the plan."""
+    plan's options; ``provider`` measures the distances (the twin passes its own; else
+    ROAD_NETWORK's). ``isolated`` solves in a child process, with progress and cancellation
+    (the job); without, in this process (the command line, the twin, tests). ``in_parts``
+    (the job): a large plan is cut in parts queued as jobs of their own (``services.parts``);
+    else it is decomposed inside this solve. Raises ``lifecycle.Busy`` while another worker
+    holds the plan."""
     settings = {**DEFAULTS, **settings}
     engine = make_engine(settings["DATABASE_URL"])
     try:
@@ -97,7 +163,12 @@ def run_plan(
                 s, plan_id, lease_s=float(settings["PLAN_LEASE_S"]), max_attempts=int(settings["PLAN_MAX_ATTEMPTS"])
             )
             if attempt is not None:
-                _attempt(s, settings, plan_id, attempt, with_baseline, now, params, isolated, provider)
+                _attempt(s, settings, plan_id, attempt, with_baseline, now, params, isolated, in_parts, provider)
+            elif in_parts and getattr(s.get(Plan, plan_id, populate_existing=True), "status", None) == "solving":
+                # Delivered again after the plan was split: send the parts' jobs again (the
+                # worker may have died before it sent them all; a duplicate is harmless).
+                for seq in parts.unfinished(s, plan_id):
+                    enqueue(solve_plan_part, plan_id, seq)
             plan = s.get(Plan, plan_id, populate_existing=True)
             return plan.status if plan is not None else "missing"
     finally:
@@ -105,7 +176,7 @@ def run_plan(
 
 
 def _attempt(
-    s: Session, settings, plan_id: int, attempt: int, with_baseline, now, params, isolated, provider=None
+    s: Session, settings, plan_id: int, attempt: int, with_baseline, now, params, isolated, in_parts, provider=None
 ) -> None:
     try:
         plan = s.get(Plan, plan_id)
@@ -126,10 +197,26 @@ def _attempt(
         s.rollback()  # no transaction held open through the solve
         if not problem.model.vehicles:
             raise ValueError(f"sorting center {center.id} has no active vehicle")
-        params = params or SolverParams(time_limit=opts.time_limit, num_workers=int(settings["PLAN_WORKERS"]))
+        params = params or SolverParams(
+            time_limit=opts.time_limit,
+            num_workers=int(settings["PLAN_WORKERS"]),
+            decompose_above=int(settings["PLAN_DECOMPOSE_ABOVE"]),
+            part_size=int(settings["PLAN_PART_SIZE"]),
+        )
+        if in_parts and parts.should_split(problem, params):
+            # A large plan: its parts (and its baseline) are jobs of their own, for any worker.
+            for seq in parts.split_plan(s, plan_id, attempt, problem, base_problem, params):
+                enqueue(solve_plan_part, plan_id, seq)
+            return
         models = [problem.model] + ([base_problem.model] if base_problem and base_problem.model.stops else [])
         if isolated:
-            results = _watched(s, plan_id, attempt, models, params)
+            results = _watched(
+                models,
+                params,
+                beat=lambda progress: lifecycle.beat(s, plan_id, attempt, progress),
+                on_cancel=lambda: lifecycle.end_cancelled(s, plan_id, attempt),
+                what=f"plan {plan_id}",
+            )
         else:
             results = [solve(model, params) for model in models]
         if results is None:
@@ -153,9 +240,10 @@ def _ended_meanwhile(s: Session, plan_id: int, attempt: int) -> None:
         lifecycle.end_cancelled(s, plan_id, attempt)
 
 
-def _watched(s: Session, plan_id: int, attempt: int, models, params: SolverParams):
-    """Solve in a child process; every tick, report progress and check for a cancellation
-    or a takeover. The results, or None when the solve was stopped."""
+def _watched(models, params: SolverParams, *, beat, on_cancel, what: str):
+    """Solve in a child process; every tick, ``beat(progress)`` reports progress and says
+    whether a dispatcher cancelled (then ``on_cancel``) or another worker took over. The
+    results, or None when the solve was stopped."""
     expected = len(models) * params.time_limit
     started = time.monotonic()
     child = SolverProcess(models, params)
@@ -164,13 +252,13 @@ def _watched(s: Session, plan_id: int, attempt: int, models, params: SolverParam
             elapsed = time.monotonic() - started
             if elapsed > expected + GRACE_S:
                 raise TimeoutError(f"the solver did not stop within {expected + GRACE_S:.0f} s")
-            verdict = lifecycle.beat(s, plan_id, attempt, round(min(0.99, elapsed / expected), 2))
+            verdict = beat(round(min(0.99, elapsed / expected), 2))
             if verdict is Beat.CANCEL:
-                lifecycle.end_cancelled(s, plan_id, attempt)
-                log.info("plan %s: cancelled while solving", plan_id)
+                on_cancel()
+                log.info("%s: cancelled while solving", what)
                 return None
             if verdict is Beat.LOST:
-                log.warning("plan %s: attempt %s was taken over; stopping", plan_id, attempt)
+                log.warning("%s: taken over, or its plan ended; stopping", what)
                 return None
         return child.results()
     finally:

@@ -26,6 +26,33 @@ class PlanCreateSchema(StrictSchema):
     options = fields.Nested(PlanOptionsSchema, load_default=dict)
 
 
+class CityDayCreateSchema(StrictSchema):
+    date = Day(required=True)
+    options = fields.Nested(PlanOptionsSchema, load_default=dict)
+
+
+class CityDayPlanSchema(StrictSchema):
+    id = fields.Integer()
+    center_id = fields.Integer()
+    status = fields.String(validate=validate.OneOf(PLAN_STATUSES))
+    progress = fields.Float()
+    parts = fields.Integer(metadata={"description": "Jobs a large plan was solved in (0: one job)"})
+    error = fields.String()
+    url = fields.String()
+
+
+class CityDaySchema(StrictSchema):
+    id = fields.Integer()
+    date = fields.Date()
+    status = fields.String(
+        validate=validate.OneOf(("queued", "solving", "done", "failed", "cancelled")),
+        metadata={"description": "solving while any plan is open; done when every plan is done (or later)"},
+    )
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"description": "Plans by status"})
+    created_at = fields.DateTime()
+    plans = fields.List(fields.Nested(CityDayPlanSchema), metadata={"description": "One per sorting center"})
+
+
 class RouteStopSchema(StrictSchema):
     id = fields.Integer()
     seq = fields.Integer()
@@ -76,6 +103,8 @@ class PlanSchema(StrictSchema):
     overrides = fields.Dict()
     error = fields.String()
     parent_id = fields.Integer(allow_none=True)
+    city_day_id = fields.Integer(allow_none=True, metadata={"description": "The city's day it is one center's plan of"})
+    parts = fields.Integer(attribute="parts_total", metadata={"description": "Jobs it was solved in (0: one job)"})
     created_at = fields.DateTime()
     finished_at = fields.DateTime(allow_none=True)
     dispatched_at = fields.DateTime(allow_none=True)

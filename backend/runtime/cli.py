@@ -1,5 +1,5 @@
-"""`recyclenet serve` (the web app), `worker` (the jobs), `scheduler` (the periodic jobs) and
-`demo` (the whole stack)."""
+"""`recyclenet serve` (the web app), `worker` (the jobs), `scheduler` (the periodic jobs),
+`plan-day` (the whole city's day, on the workers) and `demo` (the whole stack)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,17 @@ import logging
 import signal
 import sys
 import threading
+import time
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
+from backend.core.errors import ServiceError
+from backend.core.extensions import db
+from backend.planning.jobs import submit_plan
+from backend.planning.services import cityday, dispatch
 from backend.runtime import worker as worker_command
 from backend.runtime.demo import demo
 from backend.runtime.queue import install
@@ -70,6 +75,41 @@ def worker(processes: int, threads: int, queues: tuple[str, ...], shutdown_timeo
     sys.exit(worker_command.run(processes, threads, queues, shutdown_timeout))
 
 
+@click.command("plan-day")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), required=True)
+@click.option("--time-limit", type=click.FloatRange(1, 600), help="Solver seconds per plan (and per part).")
+@click.option("--wait/--no-wait", default=True, show_default=True, help="Follow the plans until they end.")
+@with_appcontext
+def plan_day(day, time_limit: float | None, wait: bool) -> None:
+    """Plan the whole city's day: a plan per sorting center, solved side by side by the
+    workers (queued when REDIS_URL is set, else solved here one after the other)."""
+    app = current_app._get_current_object()
+    install(app)
+    raw = {"time_limit": time_limit} if time_limit is not None else {}
+    try:
+        city_day = cityday.create_city_day(db.session(), day.date(), dispatch.plan_options(app.config, raw), None)
+        for plan in city_day.plans:
+            submit_plan(plan.id)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"city day {city_day.id}: {len(city_day.plans)} plans queued")
+    started = time.monotonic()
+    while True:
+        db.session.expire_all()
+        view = cityday.city_day_view(db.session(), cityday.get_city_day(db.session(), city_day.id))
+        db.session.rollback()
+        if not wait or view["status"] not in ("queued", "solving"):
+            break
+        time.sleep(2)
+    for p in view["plans"]:
+        click.echo(
+            f"  plan {p['id']:>6} center {p['center_id']:>5} {p['status']:>9} parts {p['parts']:>2} {p['error']}"
+        )
+    click.echo(f"city day {city_day.id}: {view['status']} {view['counts']} after {time.monotonic() - started:.1f} s")
+    if wait and view["status"] != "done":
+        raise click.ClickException(f"city day {city_day.id} {view['status']}")
+
+
 @click.command("scheduler")
 @with_appcontext
 def scheduler() -> None:
@@ -82,4 +122,4 @@ def scheduler() -> None:
     Scheduler(app, _require_queue(app)).run(stop)
 
 
-COMMANDS = (serve, worker, scheduler, demo)
+COMMANDS = (serve, worker, scheduler, plan_day, demo)

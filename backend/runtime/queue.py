@@ -53,6 +53,9 @@ class JobSpec:
 # with the baseline, and the job kills the search past it): the time limit here is a backstop.
 JOBS = (
     JobSpec(planning_jobs.solve_plan, "plans", 120 * MINUTE_MS, 5, {"min_backoff": 5000, "max_backoff": 5 * MINUTE_MS}),
+    JobSpec(
+        planning_jobs.solve_plan_part, "plans", 60 * MINUTE_MS, 5, {"min_backoff": 5000, "max_backoff": 5 * MINUTE_MS}
+    ),
     JobSpec(planning_jobs.recover_lost_plans, "periodic", 10 * MINUTE_MS, 0),
     JobSpec(telemetry_jobs.mark_silent_bins_offline, "periodic", 10 * MINUTE_MS, 0),
     JobSpec(telemetry_jobs.thin_old_readings, "periodic", 120 * MINUTE_MS, 0),

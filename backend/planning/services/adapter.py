@@ -23,7 +23,7 @@ from backend.planning.models import Plan, PlanRoute, RouteStop
 from backend.planning.services import baseline as static_round
 from backend.roads import services as roads
 from backend.telemetry.services.forecast import HISTORY, forecast
-from backend.telemetry.services.readings import fill_history
+from backend.telemetry.services.readings import fill_histories
 from routing import MatrixProvider, Model, Result
 
 BIN_SERVICE_S = 120
@@ -114,19 +114,27 @@ def build_problem(
         pinned = [vehicles[pins[key]]] if key in pins and pins[key] in vehicles else None
         model.add_stop(key, vehicles=pinned, ref=key, **kw)
 
+    in_service = (
+        Site.sorting_center_id == center.id,
+        Site.active.is_(True),
+        Bin.active.is_(True),
+        Bin.status == "in_service",
+    )
     bins = session.execute(
         select(Bin, MaterialCategory)
         .join(MaterialCategory, Bin.category_id == MaterialCategory.id)
         .join(Site, Bin.site_id == Site.id)
-        .where(
-            Site.sorting_center_id == center.id, Site.active.is_(True), Bin.active.is_(True), Bin.status == "in_service"
-        )
+        .where(*in_service)
         .options(selectinload(Bin.site))
         .order_by(Bin.id)
     ).all()
+    # Every bin's history in one query (not one per bin): a handful of queries per plan.
+    histories = fill_histories(
+        session, select(Bin.id).join(Site, Bin.site_id == Site.id).where(*in_service), now - HISTORY
+    )
     for b, cat in bins:
         threshold = opts.fill_threshold or b.fill_threshold_pct
-        fc = forecast(fill_history(session, b.id, now - HISTORY), threshold)
+        fc = forecast(histories.get(b.id, []), threshold)
         on_round = day.weekday() in static_round.round_days(b.id, cat.code)
         if baseline or fc.last_at is None:
             if not on_round:

@@ -85,6 +85,9 @@ def claim_plan(
         _swap(session, plan_id, *seen, status="cancelled", finished_at=now)
         session.commit()
         return None
+    if plan.parts_total:  # solved as parts (``services.parts``): their jobs carry it now
+        session.rollback()
+        return None
     if (
         plan.status == "solving"
         and plan.heartbeat_at is not None
@@ -180,6 +183,7 @@ def lost_plans(session: Session, silent_since: datetime) -> list[int]:
         session.scalars(
             select(Plan.id).where(
                 Plan.status == "solving",
+                Plan.parts_total == 0,  # a plan solved as parts lives by its parts' leases
                 or_(Plan.heartbeat_at < silent_since, Plan.heartbeat_at.is_(None)),
             )
         )

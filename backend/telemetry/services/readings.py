@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from backend.core import bulk
@@ -250,6 +250,23 @@ def fill_history(session: Session, bin_id: int, since: datetime) -> list[tuple[d
         .order_by(Reading.measured_at)
     )
     return [(t, f) for t, f in rows if f is not None]
+
+
+def fill_histories(session: Session, bin_ids: Select, since: datetime) -> dict[int, list[tuple[datetime, float]]]:
+    """``fill_history`` of every bin that the select of bin ids names, in one query: a plan
+    of 10,000 bins reads their histories in one pass over the (bin, measured_at) key
+    instead of 10,000 round trips. A bin without readings is absent."""
+    rows = session.execute(
+        select(Reading.bin_id, Reading.measured_at, Reading.fill_pct)
+        .where(Reading.bin_id.in_(bin_ids), Reading.measured_at >= since)
+        .where(Reading.fill_pct.is_not(None))
+        .order_by(Reading.bin_id, Reading.measured_at)
+        .execution_options(yield_per=20_000)  # streamed: a city's month of readings is millions of rows
+    )
+    histories: dict[int, list[tuple[datetime, float]]] = {}
+    for bin_id, t, f in rows:
+        histories.setdefault(bin_id, []).append((t, f))
+    return histories
 
 
 def stats(session: Session) -> dict[str, int]:
