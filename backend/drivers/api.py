@@ -20,6 +20,8 @@ from backend.drivers.schemas import (
     DayArgs,
     DriverEventCreateSchema,
     DriverEventSchema,
+    LearnedArgs,
+    LearnedServiceTimesSchema,
     LiveRouteSchema,
     PhoneSettingsSchema,
     PhotoCreateSchema,
@@ -185,6 +187,17 @@ class Timings(MethodView):
     def get(self, args):
         """Planned against actual service and travel times per route of the day, from the stop events"""
         return live.day_timings(db.session, current_user(), _day(args), args.get("center_id"))
+
+
+@blp.route("/service-times")
+class ServiceTimes(MethodView):
+    @roles(blp, *DISPATCH)
+    @blp.arguments(LearnedArgs, location="query")
+    @blp.response(200, LearnedServiceTimesSchema)
+    def get(self, args):
+        """The median actual service time per stop kind at a center since a day: what to tune the planner's to"""
+        learned = live.learned_service_times(db.session, args["center_id"], args["since"])
+        return {"center_id": args["center_id"], "since": args["since"], "service_s_by_kind": learned}
 
 
 BLUEPRINTS = (blp,)

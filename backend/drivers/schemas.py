@@ -132,6 +132,19 @@ class PhoneSettingsSchema(StrictSchema):
     photo_types = fields.List(fields.String())
 
 
+class LearnedArgs(StrictSchema):
+    center_id = Id(required=True)
+    since = Day(required=True, metadata={"description": "From this plan day on"})
+
+
+class LearnedServiceTimesSchema(StrictSchema):
+    center_id = fields.Integer()
+    since = fields.Date()
+    service_s_by_kind = fields.Dict(
+        keys=fields.String(), values=fields.Float(), metadata={"description": "Median actual seconds per stop kind"}
+    )
+
+
 class TimingsSchema(StrictSchema):
     route_id = fields.Integer()
     plan_id = fields.Integer()

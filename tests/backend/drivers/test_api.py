@@ -203,3 +203,21 @@ def test_only_an_active_driver_can_be_assigned(dispatched_day):
     resp = w.client.put("/api/v1/drivers/assignments", json=body, headers=w.headers("dispatcher"))
     assert resp.status_code == 422 and "driver_id" in str(resp.get_json()["errors"])
     assert w.client.put("/api/v1/drivers/assignments", json=body, headers=w.headers("driver")).status_code == 403
+
+
+def test_the_timings_endpoint_sets_actual_service_beside_the_plan(dispatched_day):
+    """A stop reported arrived then collected 4 minutes later shows 240 s of actual service for
+    its route and as the learned time of its kind; a driver may not read the timings (403)."""
+    w = dispatched_day
+    stop = first_pickup(w)
+    at = datetime.now(UTC) - timedelta(minutes=10)
+    assert report(w, "driver", stop["id"], "arrived", at=at).status_code == 201
+    assert report(w, "driver", stop["id"], "collected", at=at + timedelta(minutes=4), quantity_kg=9).status_code == 201
+    timings = w.client.get(f"/api/v1/drivers/timings?date={DAY}", headers=w.headers("dispatcher")).get_json()
+    mine = next(t for t in timings if t["route_id"] == w.ids["route"])
+    assert (mine["stops_reported"], mine["actual_service_s"], mine["service_s_by_kind"]) == (1, 240, {"booking": 240})
+    learned = w.client.get(
+        f"/api/v1/drivers/service-times?center_id={w.ids['center_a']}&since={DAY}", headers=w.headers("dispatcher")
+    ).get_json()
+    assert learned["service_s_by_kind"] == {"booking": 240}
+    assert w.client.get(f"/api/v1/drivers/timings?date={DAY}", headers=w.headers("driver")).status_code == 403
