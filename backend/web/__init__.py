@@ -40,6 +40,16 @@ def console(page: str):
     return resp
 
 
+@bp.get("/console/driver-sw.js")
+def driver_service_worker():
+    """The driver page's service worker, served from /console/ so that it may control the page
+    (a worker controls only paths under its own). Its policy is its own: the API's
+    ``default-src 'none'`` would forbid the worker's fetches."""
+    resp = send_from_directory(bp.static_folder, "driver-sw.js", mimetype="text/javascript", max_age=0)
+    resp.headers["Content-Security-Policy"] = "default-src 'self'"
+    return resp
+
+
 @bp.get("/twin/")
 @bp.get("/twin/<path:filename>")
 def twin_report(filename: str = "report.html"):

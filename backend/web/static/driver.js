@@ -3,8 +3,9 @@
 // signal: every report gets its own id and time here, waits in a queue in localStorage, and
 // is sent in order when the connection is back (the server stores each id once).
 requireSignIn();
-const QUEUE_KEY = "driver.queue", ROUTES_KEY = "driver.routes";
-let settings = {miss_reasons: ["other"], position_interval_s: 30};
+const QUEUE_KEY = "driver.queue", ROUTES_KEY = "driver.routes", SETTINGS_KEY = "driver.settings";
+// Kept like the route: a page opened offline still offers every reason.
+let settings = JSON.parse(localStorage.getItem(SETTINGS_KEY) || '{"miss_reasons": ["other"], "position_interval_s": 30}');
 let routes = JSON.parse(localStorage.getItem(ROUTES_KEY) || "[]");
 let flushing = false;
 
@@ -134,6 +135,7 @@ function render() {
 async function load() {
   try {
     settings = await api("GET", "/api/v1/drivers/settings");
+    localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings));
     const fresh = await api("GET", "/api/v1/drivers/routes");
     // Reports still queued here are newer than what the server sent: keep their statuses.
     const pending = new Map(routes.flatMap((r) => r.stops.map((s) => [s.id, s.status])));
@@ -161,6 +163,8 @@ function reportPosition() {
 }
 
 window.addEventListener("online", flush);
+// The page itself opens offline too (see driver-sw.js).
+if ("serviceWorker" in navigator) navigator.serviceWorker.register("/console/driver-sw.js", {scope: "/console/driver"}).catch(() => null);
 showSync();
 load().then(() => {
   flush();

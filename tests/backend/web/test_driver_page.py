@@ -97,6 +97,7 @@ def test_a_driver_works_through_the_route_offline_and_back(live, browser, todays
 
     _collect(page, work[0], "55")
     expect(page.locator("#sync")).to_have_attribute("data-state", "synced")
+    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # the page is kept for offline
 
     phone.set_offline(True)
     _collect(page, work[1])
@@ -107,6 +108,13 @@ def test_a_driver_works_through_the_route_offline_and_back(live, browser, todays
     assert len(sent_offline) == 4
     statuses = {s["id"]: s["status"] for s in call(base, "GET", f"/api/v1/routes/{route['id']}", dispatcher)["stops"]}
     assert (statuses[work[1]["id"]], statuses[work[2]["id"]]) == ("planned", "planned")
+    # Opened again with no signal: the page, the route and the queue are all still there.
+    page.reload()
+    expect(page.locator("li.stop")).to_have_count(len(route["stops"]))
+    expect(_card(page, work[2])).to_have_attribute("data-status", "done")
+    expect(page.locator("#sync")).to_have_attribute("data-state", "queued")
+    still = json.loads(page.evaluate("localStorage.getItem('driver.queue')"))
+    assert [q["body"]["id"] for q in still if "/events" in q["path"]] == list(sent_offline)
     page.screenshot(path=str(tmp_path / "driver-offline.png"), full_page=True)
 
     phone.set_offline(False)
