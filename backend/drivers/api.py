@@ -24,9 +24,10 @@ from backend.drivers.schemas import (
     LearnedServiceTimesSchema,
     LiveRouteSchema,
     PhoneSettingsSchema,
-    PhotoCreateSchema,
+    PhotoArgs,
     PhotoDataSchema,
     PhotoSchema,
+    PhotoUploadSchema,
     PositionCreateSchema,
     PositionSchema,
     TimingsSchema,
@@ -133,7 +134,8 @@ class StopEvents(MethodView):
 @blp.route("/stops/<int:stop_id>/photos")
 class StopPhotos(MethodView):
     @roles(blp, *REPORTERS)
-    @blp.arguments(PhotoCreateSchema)
+    @blp.arguments(PhotoArgs, location="query")
+    @blp.arguments(PhotoUploadSchema, location="files")
     @blp.response(201, PhotoSchema)
     @blp.alt_response(200, schema=PhotoSchema, description="A resend of a photo already stored")
     @blp.alt_response(404, description=NOT_THEIRS)
@@ -141,9 +143,10 @@ class StopPhotos(MethodView):
         409, description="The stop is neither missed nor a collected pickup, or the plan is not dispatched"
     )
     @blp.alt_response(422, description="Not base64, not an image of the declared type, or too large")
-    def post(self, data, stop_id):
+    def post(self, args, files, stop_id):
         """A photo as proof of service (a missed stop, a collected pickup): JPEG, PNG or WebP, sized down on upload"""
-        photo, created = photos.add_photo(db.session, _photo_settings(), current_user(), stop_id, data)
+        raw = files["photo"].read(_photo_settings().max_bytes + 1)
+        photo, created = photos.add_photo(db.session, _photo_settings(), current_user(), stop_id, args, raw)
         return photos.photo_meta(photo), 201 if created else 200
 
 

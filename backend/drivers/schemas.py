@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
 from backend.core.schemas import Day, Id, Latitude, Longitude, Moment, StrictSchema
@@ -9,9 +10,6 @@ from backend.drivers.models import EVENT_TYPES, MISS_REASONS, PHOTO_TYPES
 from backend.planning.schemas import RouteSheetSchema, RouteSheetStopSchema
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-# The decoded photo is bounded by DRIVER_PHOTO_MAX_BYTES (700 kB by default); its base64 text
-# by this, which also keeps the request under the 1 MiB body limit.
-MAX_PHOTO_BASE64 = 960_000
 
 
 class _LowerString(fields.String):
@@ -74,15 +72,19 @@ class DriverEventSchema(StrictSchema):
     stop_status = fields.Function(lambda e: e.stop_status, metadata={"description": "The stop's status now"})
 
 
-class PhotoCreateSchema(StrictSchema):
+class PhotoArgs(StrictSchema):
     id = ClientId(required=True, metadata={"description": "The phone's id for the photo: a resend is stored once"})
-    content_type = fields.String(required=True, validate=validate.OneOf(tuple(PHOTO_TYPES)))
-    data = fields.String(
+    taken_at = Moment(metadata={"description": "When the photo was taken (default: now)"})
+
+
+class PhotoUploadSchema(StrictSchema):
+    photo = Upload(
         required=True,
-        validate=validate.Length(1, MAX_PHOTO_BASE64),
-        metadata={"description": "The image, base64; sized down and stored as JPEG"},
+        metadata={
+            "description": f"The image: {', '.join(PHOTO_TYPES)}, at most DRIVER_PHOTO_MAX_BYTES (700 kB by "
+            "default; the whole request at most the body limit, else 413); sized down and stored as JPEG"
+        },
     )
-    taken_at = Moment()
 
 
 class PhotoSchema(StrictSchema):

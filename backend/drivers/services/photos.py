@@ -6,7 +6,6 @@ local folder. Shown to dispatch staff, the route's driver, and the resident of t
 from __future__ import annotations
 
 import base64
-import binascii
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,20 +43,16 @@ def _existing(session: Session, photo_id: str) -> StopPhoto | None:
     return session.scalar(select(StopPhoto).where(StopPhoto.photo_id == photo_id))
 
 
-def _decode(settings: PhotoSettings, content_type: str, data: str) -> tuple[bytes, int, int]:
+def _decode(settings: PhotoSettings, raw: bytes) -> tuple[bytes, int, int]:
     """The photo as a sized-down JPEG, with its width and height."""
-    try:
-        raw = base64.b64decode(data, validate=True)
-    except (binascii.Error, ValueError):
-        raise Invalid.field("data", "not base64") from None
     if len(raw) > settings.max_bytes:
-        raise Invalid.field("data", f"the photo is larger than {settings.max_bytes} bytes")
+        raise Invalid.field("photo", f"the photo is larger than {settings.max_bytes} bytes")
     try:
         with Image.open(io.BytesIO(raw)) as img:
-            if img.format != PHOTO_TYPES[content_type]:
-                raise Invalid.field("content_type", f"the data is {img.format or 'not an image'}, not {content_type}")
+            if img.format not in PHOTO_TYPES.values():
+                raise Invalid.field("photo", f"a {img.format} image; send one of {', '.join(PHOTO_TYPES)}")
             if img.width * img.height > MAX_PIXELS:
-                raise Invalid.field("data", f"the photo has more than {MAX_PIXELS} pixels")
+                raise Invalid.field("photo", f"the photo has more than {MAX_PIXELS} pixels")
             img.load()
             img = img.convert("RGB")
             img.thumbnail((settings.max_px, settings.max_px))
@@ -65,11 +60,11 @@ def _decode(settings: PhotoSettings, content_type: str, data: str) -> tuple[byte
             img.save(out, "JPEG", quality=80, optimize=True)
             return out.getvalue(), img.width, img.height
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError, ValueError):
-        raise Invalid.field("data", "not a readable image") from None
+        raise Invalid.field("photo", "not a readable image") from None
 
 
 def add_photo(
-    session: Session, settings: PhotoSettings, user: User, stop_id: int, data: dict
+    session: Session, settings: PhotoSettings, user: User, stop_id: int, data: dict, raw: bytes
 ) -> tuple[StopPhoto, bool]:
     """Store a photo of a missed stop or a collected pickup once; (photo, created)."""
     existing = _existing(session, data["id"])
@@ -80,7 +75,7 @@ def add_photo(
     stop, route = reportable_stop(session, user, stop_id)
     if not (stop.status == "missed" or (stop.status == "done" and stop.booking_id is not None)):
         raise Conflict("a photo goes with a missed stop or a collected pickup: report that first")
-    jpeg, width, height = _decode(settings, data["content_type"], data["data"])
+    jpeg, width, height = _decode(settings, raw)
     settings.folder.mkdir(parents=True, exist_ok=True)
     name = f"{data['id']}.jpg"
     photo = StopPhoto(

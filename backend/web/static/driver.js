@@ -25,10 +25,20 @@ function showSync() {
 }
 
 // One request, raw: a network failure is "offline" (keep it queued), any answer is final.
+// A photo waits as base64 text (localStorage keeps strings) and goes as a multipart file.
+function photoForm(base64) {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const form = new FormData();
+  form.append("photo", new Blob([bytes], {type: "image/jpeg"}), "photo.jpg");
+  return form;
+}
+
 async function send(item) {
-  const headers = {"Content-Type": "application/json", Authorization: "Bearer " + localStorage.getItem("token")};
+  const headers = {Authorization: "Bearer " + localStorage.getItem("token")};
+  if (!item.photo) headers["Content-Type"] = "application/json";
+  const body = item.photo ? photoForm(item.photo) : JSON.stringify(item.body);
   try {
-    const resp = await fetch(item.path, {method: "POST", headers, body: JSON.stringify(item.body)});
+    const resp = await fetch(item.path, {method: "POST", headers, body});
     return resp.status;
   } catch (err) { return 0; }
 }
@@ -80,8 +90,8 @@ function photoData(file) {
 }
 
 function queuePhoto(stop, data) {
-  enqueue({path: `/api/v1/drivers/stops/${stop.id}/photos`,
-           body: {id: uuid(), content_type: "image/jpeg", data, taken_at: new Date().toISOString()}});
+  const query = new URLSearchParams({id: uuid(), taken_at: new Date().toISOString()});
+  enqueue({path: `/api/v1/drivers/stops/${stop.id}/photos?${query}`, photo: data});
 }
 
 function stopCard(stop) {

@@ -3,7 +3,6 @@ center B's by `driver2`, both dispatched) and helpers to report from a phone."""
 
 from __future__ import annotations
 
-import base64
 import io
 import uuid
 from datetime import UTC, datetime
@@ -34,10 +33,17 @@ def report(w, who: str, stop_id: int, type_: str, event_id: str | None = None, a
     return w.client.post(f"/api/v1/drivers/stops/{stop_id}/events", json=body, headers=w.headers(who))
 
 
-def image_b64(width: int, height: int, fmt: str = "PNG") -> str:
+def image_bytes(width: int, height: int, fmt: str = "PNG") -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (width, height), (200, 30, 30)).save(buf, fmt)
-    return base64.b64encode(buf.getvalue()).decode()
+    return buf.getvalue()
+
+
+def upload(w, who: str, stop_id: int, raw: bytes, photo_id: str | None = None):
+    """A photo as the phone sends it: multipart, the phone's id in the query."""
+    url = f"/api/v1/drivers/stops/{stop_id}/photos?id={photo_id or uuid.uuid4()}"
+    data = {"photo": (io.BytesIO(raw), "photo.png")}
+    return w.client.post(url, data=data, content_type="multipart/form-data", headers=w.headers(who))
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from PIL import Image
 
-from tests.backend.drivers.conftest import first_pickup, image_b64, report, stops_of
+from tests.backend.drivers.conftest import first_pickup, image_bytes, report, stops_of, upload
 from tests.backend.planning.conftest import DAY
 
 
@@ -55,9 +55,7 @@ def test_an_event_on_someone_elses_route_is_404(dispatched_day):
     w = dispatched_day
     stop = first_pickup(w)
     assert report(w, "driver2", stop["id"], "arrived").status_code == 404
-    photo = {"id": str(uuid.uuid4()), "content_type": "image/png", "data": image_b64(10, 10)}
-    resp = w.client.post(f"/api/v1/drivers/stops/{stop['id']}/photos", json=photo, headers=w.headers("driver2"))
-    assert resp.status_code == 404
+    assert upload(w, "driver2", stop["id"], image_bytes(10, 10)).status_code == 404
     pos = w.client.post(
         f"/api/v1/drivers/routes/{w.ids['route']}/positions",
         json={"lat": 30.3, "lon": 120.1},
@@ -117,11 +115,11 @@ def test_a_missed_pickups_photo_is_sized_down_and_shown_to_its_resident_only(dis
     stop = first_pickup(w)
     assert report(w, "driver", stop["id"], "missed", reason="resident_absent", note="nobody home").status_code == 201
     photo_id = str(uuid.uuid4())
-    body = {"id": photo_id, "content_type": "image/png", "data": image_b64(3000, 2000)}
-    resp = w.client.post(f"/api/v1/drivers/stops/{stop['id']}/photos", json=body, headers=w.headers("driver"))
+    raw = image_bytes(3000, 2000)
+    resp = upload(w, "driver", stop["id"], raw, photo_id)
     assert resp.status_code == 201, resp.get_json()
     assert (resp.get_json()["width"], resp.get_json()["height"]) == (1280, 853)
-    again = w.client.post(f"/api/v1/drivers/stops/{stop['id']}/photos", json=body, headers=w.headers("driver"))
+    again = upload(w, "driver", stop["id"], raw, photo_id)
     assert again.status_code == 200 and len(list(photo_dir.iterdir())) == 1
     owner = "resident" if stop["booking_id"] == w.ids["booking"] else "resident2"
     other = "resident2" if owner == "resident" else "resident"
@@ -140,19 +138,20 @@ def test_a_missed_pickups_photo_is_sized_down_and_shown_to_its_resident_only(dis
 
 
 def test_photos_out_of_place_or_not_images_are_refused(dispatched_day, photo_dir):
-    """A photo on a stop still planned is 409; text posing as a PNG, or a JPEG declared as PNG, is 422."""
+    """A photo on a stop still planned is 409; text posing as an image, a GIF, or a photo over the
+    size limit is 422 naming the photo; nothing is stored."""
     w = dispatched_day
     stop = first_pickup(w)
-    url = f"/api/v1/drivers/stops/{stop['id']}/photos"
-    body = {"id": str(uuid.uuid4()), "content_type": "image/png", "data": image_b64(20, 20)}
-    assert w.client.post(url, json=body, headers=w.headers("driver")).status_code == 409
+    assert upload(w, "driver", stop["id"], image_bytes(20, 20)).status_code == 409
     assert report(w, "driver", stop["id"], "missed", reason="blocked").status_code == 201
-    for data, ctype in (
-        (base64.b64encode(b"not an image").decode(), "image/png"),
-        (image_b64(20, 20, "JPEG"), "image/png"),
-    ):
-        resp = w.client.post(url, json={**body, "data": data, "content_type": ctype}, headers=w.headers("driver"))
-        assert resp.status_code == 422, resp.get_json()
+    w.client.application.config["DRIVER_PHOTO_MAX_BYTES"] = 50_000
+    noise = Image.effect_noise((400, 400), 100).convert("RGB")
+    big = io.BytesIO()
+    noise.save(big, "PNG")
+    assert len(big.getvalue()) > 50_000
+    for raw in (b"not an image", image_bytes(20, 20, "GIF"), big.getvalue()):
+        resp = upload(w, "driver", stop["id"], raw)
+        assert resp.status_code == 422 and "photo" in resp.get_json()["errors"]["json"], resp.get_json()
     assert not photo_dir.exists() or not list(photo_dir.iterdir())
 
 

@@ -8,6 +8,7 @@ import io
 import json
 import urllib.request
 from datetime import UTC, datetime
+from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -154,3 +155,12 @@ def test_a_driver_works_through_the_route_offline_and_back(live, browser, todays
     assert desk.locator("img.proof").evaluate("img => img.naturalWidth") == 1280
     desk.close()
     phone.close()
+
+
+def test_the_phone_page_speaks_chinese_and_english(live):
+    """The page's own words come in the language asked for, like the rest of the console."""
+    _, base = live
+    for lang, words in (("zh", ("今日路线", "已同步")), ("en", ("Today's route", "all sent"))):
+        with urllib.request.urlopen(f"{base}/console/driver?lang={lang}") as resp:
+            html = unescape(resp.read().decode())
+        assert f'<html lang="{lang}">' in html and all(w in html for w in words), lang
