@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from tests.support.processes import wait_for
 
-EVERY = {"SILENT_BINS_EVERY_S": 10, "RETENTION_EVERY_S": 20, "LOST_PLANS_EVERY_S": 10}
+EVERY = {"SILENT_BINS_EVERY_S": 10, "RETENTION_EVERY_S": 20, "LOST_PLANS_EVERY_S": 10, "POSITIONS_THIN_EVERY_S": 20}
 JOBS = ("telemetry.mark_silent_bins_offline", "telemetry.thin_old_readings", "planning.recover_lost_plans")
 
 
@@ -54,6 +54,7 @@ def test_two_schedulers_ticking_together_queue_each_job_once_per_period(queued_a
         "telemetry.mark_silent_bins_offline": 3,
         "planning.recover_lost_plans": 3,
         "telemetry.thin_old_readings": 2,
+        "drivers.thin_old_positions": 2,
     }
 
 
