@@ -134,12 +134,36 @@ function stopCard(stop) {
   return li;
 }
 
+// The next leg on a small map: from the last stop finished (or the truck's position) to the next
+// open stop, drawn straight (road geometry comes with the road networks, issue 14).
+let legMap = null, legLayer = null, here = null;
+function drawLeg() {
+  const stops = routes.flatMap((r) => r.stops);
+  const next = stops.find((s) => s.status === "planned" || s.status === "arrived");
+  const node = document.getElementById("leg");
+  node.hidden = !next;
+  if (!next) return;
+  if (!legMap) { legMap = makeMap("leg"); legLayer = L.featureGroup().addTo(legMap); }
+  const done = stops.filter((s) => s.status === "done" || s.status === "missed").pop();
+  const from = here || (done ? [done.lat, done.lon] : null);
+  legLayer.clearLayers();
+  const to = [next.lat, next.lon];
+  L.circleMarker(to, {radius: 8, color: "#1565c0", fillOpacity: 0.9, className: "leg-next"}).addTo(legLayer);
+  if (from) {
+    L.polyline([from, to], {color: "#1565c0", weight: 4, dashArray: "6 6", className: "leg-line"}).addTo(legLayer);
+    L.circleMarker(from, {radius: 6, color: "#000", fillColor: "#ffeb3b", fillOpacity: 1}).addTo(legLayer);
+  }
+  legMap.invalidateSize();
+  legMap.fitBounds(legLayer.getBounds(), {padding: [20, 20], maxZoom: 16});
+}
+
 function render() {
   const list = document.getElementById("stops");
   document.getElementById("no-route").hidden = routes.length > 0;
   const r = routes[0];
   document.getElementById("route-title").textContent = r ? `${t("my_route")} · ${r.plate} · ${r.date}` : t("my_route");
   list.replaceChildren(...routes.flatMap((route) => route.stops.map(stopCard)));
+  drawLeg();
 }
 
 async function load() {
@@ -164,6 +188,8 @@ function reportPosition() {
   const active = routes.find((r) => r.stops.some((s) => s.status === "planned" || s.status === "arrived"));
   if (!active || !navigator.geolocation) return;
   navigator.geolocation.getCurrentPosition((p) => {
+    here = [p.coords.latitude, p.coords.longitude];
+    drawLeg();
     const body = {lat: p.coords.latitude, lon: p.coords.longitude, accuracy_m: Math.min(p.coords.accuracy || 0, 100000),
                   at: new Date(p.timestamp || Date.now()).toISOString()};
     // Only the newest position is worth sending late: drop older ones still queued.

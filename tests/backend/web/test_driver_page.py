@@ -95,6 +95,8 @@ def test_a_driver_works_through_the_route_offline_and_back(live, browser, todays
     geo = page.locator(f'li.stop[data-stop="{work[0]["id"]}"] a.nav')
     assert geo.get_attribute("href").startswith(f"geo:{work[0]['lat']},{work[0]['lon']}")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scrolling
+    # The next leg: from the phone's position to the first stop, drawn on the small map.
+    expect(page.locator("#leg path.leg-line")).to_have_count(1)
 
     _collect(page, work[0], "55")
     expect(page.locator("#sync")).to_have_attribute("data-state", "synced")
