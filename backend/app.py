@@ -17,9 +17,12 @@ from backend.core.api import register_error_handler
 from backend.core.auth import set_user_loader
 from backend.core.config import finalize, load_settings
 from backend.core.models import import_all_models
+from backend.drivers import api as drivers_api
+from backend.drivers.services.assignments import assigned_driver
 from backend.intake import api as intake_api
 from backend.network import api as network_api
 from backend.planning import api as planning_api
+from backend.planning.services.dispatch import set_crew_source
 from backend.reporting import api as reporting_api
 from backend.roads import api as roads_api
 from backend.telemetry import api as telemetry_api
@@ -32,6 +35,7 @@ API_MODULES = (
     telemetry_api,
     bookings_api,
     planning_api,
+    drivers_api,
     intake_api,
     reporting_api,
     audit_log_api,
@@ -68,6 +72,8 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     limits.init_app(app)
     headers.init_app(app)
     set_user_loader(app, lambda token: accounts.user_for_token(extensions.db.session, token))
+    # Planning asks the drivers domain (above it) who drives a truck on a day, at dispatch.
+    set_crew_source(assigned_driver)
 
     api = extensions.api
     api.spec.components.security_scheme(

@@ -31,6 +31,7 @@ from dramatiq.brokers.redis import MAINTENANCE_SCALE, RedisBroker
 from flask import Flask
 
 from backend.core.jobs import QueueUnavailable, RetryLater, set_sender
+from backend.drivers import jobs as drivers_jobs
 from backend.planning import jobs as planning_jobs
 from backend.telemetry import jobs as telemetry_jobs
 
@@ -60,6 +61,7 @@ JOBS = (
     JobSpec(telemetry_jobs.mark_silent_bins_offline, "periodic", 10 * MINUTE_MS, 0),
     JobSpec(telemetry_jobs.thin_old_readings, "periodic", 120 * MINUTE_MS, 0),
     JobSpec(telemetry_jobs.create_reading_partitions, "periodic", 10 * MINUTE_MS, 0),
+    JobSpec(drivers_jobs.thin_old_positions, "periodic", 30 * MINUTE_MS, 0),
 )
 
 

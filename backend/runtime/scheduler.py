@@ -25,6 +25,7 @@ import redis
 from flask import Flask
 
 from backend.core.jobs import QueueUnavailable
+from backend.drivers import jobs as drivers_jobs
 from backend.planning import jobs as planning_jobs
 from backend.runtime.queue import JobQueue, job_name
 from backend.telemetry import jobs as telemetry_jobs
@@ -44,6 +45,7 @@ SCHEDULE = (
     Periodic(telemetry_jobs.thin_old_readings, "RETENTION_EVERY_S"),
     Periodic(telemetry_jobs.create_reading_partitions, "READINGS_PARTITIONS_EVERY_S"),
     Periodic(planning_jobs.recover_lost_plans, "LOST_PLANS_EVERY_S"),
+    Periodic(drivers_jobs.thin_old_positions, "POSITIONS_THIN_EVERY_S"),
 )
 
 

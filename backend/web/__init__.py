@@ -12,7 +12,7 @@ from swagger_ui_bundle import swagger_ui_path
 from backend.web.i18n import current_language, table
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
-PAGES = ("login", "dispatcher", "operator", "resident")
+PAGES = ("login", "dispatcher", "operator", "resident", "driver")
 # The twin's report is a static page with a <style> of its own and no script at all.
 TWIN_REPORT_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
@@ -37,6 +37,16 @@ def console(page: str):
         )
     )
     resp.set_cookie("lang", lang, samesite="Lax")
+    return resp
+
+
+@bp.get("/console/driver-sw.js")
+def driver_service_worker():
+    """The driver page's service worker, served from /console/ so that it may control the page
+    (a worker controls only paths under its own). Its policy is its own: the API's
+    ``default-src 'none'`` would forbid the worker's fetches."""
+    resp = send_from_directory(bp.static_folder, "driver-sw.js", mimetype="text/javascript", max_age=0)
+    resp.headers["Content-Security-Policy"] = "default-src 'self'"
     return resp
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 
 from sqlalchemy import ColumnElement, false, select, true
@@ -146,15 +146,28 @@ def dispatch(session: Session, plan: Plan, user: User, drivers: dict[int, int] |
     return plan
 
 
+# Who drives a truck on a day, as a higher domain (drivers) knows it: set at start-up by the
+# app (``set_crew_source``), the inversion core.auth uses for the user loader, so planning
+# never imports the domain above it. None: no day assignments, the vehicle's default driver.
+_crew_source: Callable[[Session, int, date], int | None] | None = None
+
+
+def set_crew_source(source: Callable[[Session, int, date], int | None] | None) -> None:
+    """``source(session, vehicle_id, day)`` names the driver assigned to the truck that day."""
+    global _crew_source
+    _crew_source = source
+
+
 def _active_driver(session: Session, user_id: int | None) -> User | None:
     user = session.get(User, user_id) if user_id is not None else None
     return user if user is not None and user.role == "driver" and user.active else None
 
 
 def _assign_drivers(session: Session, plan: Plan, named: dict[str, int]) -> None:
-    """Each route's driver: the one named for it, else whoever drove the same truck in the
-    plan this one re-plans (a re-plan mid-day keeps the crews), else the vehicle's default
-    driver. Named drivers must be active drivers (422); an inherited or default driver who no
+    """Each route's driver: the one named for it, else the truck's driver for the day (its
+    day assignment, see ``set_crew_source``), else whoever drove the same truck in the plan this
+    one re-plans (a re-plan mid-day keeps the crews), else the vehicle's default driver. Named
+    drivers must be active drivers (422); an assigned, inherited or default driver who no
     longer is one is skipped, and the route stays without a driver (only dispatchers and
     admins can then report at its stops)."""
     routes = {str(r.id): r for r in plan.routes}
@@ -175,7 +188,8 @@ def _assign_drivers(session: Session, plan: Plan, named: dict[str, int]) -> None
             route.driver_id = named[route.id]
             continue
         vehicle = session.get(Vehicle, route.vehicle_id)
-        for candidate in (inherited.get(route.vehicle_id), vehicle.default_driver_id):
+        assigned = _crew_source(session, route.vehicle_id, plan.day) if _crew_source else None
+        for candidate in (assigned, inherited.get(route.vehicle_id), vehicle.default_driver_id):
             if _active_driver(session, candidate) is not None:
                 route.driver_id = candidate
                 break

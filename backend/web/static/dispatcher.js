@@ -1,7 +1,8 @@
 // Dispatcher: the network on a map, plans drawn from their GeoJSON, dispatch, re-plan, alerts.
 requireSignIn();
 const map = makeMap("map");
-const layers = {streets: L.featureGroup().addTo(map), network: L.featureGroup().addTo(map), bins: L.featureGroup().addTo(map), plan: L.featureGroup().addTo(map)};
+const layers = {streets: L.featureGroup().addTo(map), network: L.featureGroup().addTo(map), bins: L.featureGroup().addTo(map),
+                plan: L.featureGroup().addTo(map), live: L.featureGroup().addTo(map)};
 let plan = null;
 const TIER_STYLE = {
   collection_point: {radius: 4, color: "#1565c0", fillColor: "#90caf9", fillOpacity: 0.9, weight: 1},
@@ -139,7 +140,44 @@ async function loadBookings() {
     el("td", {}, `${fmt(b.estimated_kg)} kg`), el("td", {}, t(b.status)))));
 }
 
+// Live: the trucks' last positions and the stops' statuses of today's dispatched routes, polled,
+// with each route's delay and the photos drivers took (proof of service).
+const STOP_COLORS = {planned: "#1565c0", arrived: "#ef6c00", done: "#2e7d32", missed: "#c62828"};
+const photoCache = new Map();  // a photo never changes: fetched once, not at every poll
+async function showPhoto(id, into) {
+  if (!photoCache.has(id)) {
+    const p = await api("GET", `/api/v1/drivers/photos/${id}`);
+    photoCache.set(id, `data:${p.content_type};base64,${p.data}`);
+  }
+  into.append(el("img", {class: "proof", src: photoCache.get(id), alt: id}));
+}
+async function loadLive() {
+  let routes;
+  try { routes = await api("GET", "/api/v1/drivers/routes"); } catch (err) { return; }
+  layers.live.clearLayers();
+  const rows = [];
+  for (const r of routes) {
+    for (const s of r.stops.filter((s) => s.kind !== "unload")) {
+      L.circleMarker([s.lat, s.lon], {radius: 7, color: "#333", weight: 2, fillColor: STOP_COLORS[s.status], fillOpacity: 1,
+        className: `live-stop stop-${s.status}`})
+        .bindTooltip(`${r.plate} ${s.seq}: ${t(s.status)} · ${t("eta")} ${s.eta ? new Date(s.eta).toLocaleTimeString().slice(0, 5) : "–"}`)
+        .addTo(layers.live);
+    }
+    if (r.position) {
+      L.circleMarker([r.position.lat, r.position.lon], {radius: 9, color: "#000", weight: 3, fillColor: "#ffeb3b", fillOpacity: 1,
+        className: "truck"}).bindTooltip(`${t("truck")} ${r.plate} · ${new Date(r.position.at).toLocaleTimeString()}`).addTo(layers.live);
+    }
+    const done = r.stops.filter((s) => s.status === "done" || s.status === "missed").length;
+    const cell = el("td", {class: "photos"});
+    for (const s of r.stops) for (const id of s.photos) showPhoto(id, cell).catch(() => null);
+    rows.push(el("tr", {class: "live-route", "data-route": r.id}, el("td", {}, r.plate), el("td", {}, `${done}/${r.stops.length}`),
+      el("td", {}, `${t("delay")} ${Math.round(r.delay_s / 60)} min`), cell));
+  }
+  document.getElementById("live").replaceChildren(...rows);
+}
+
 const tomorrow = new Date(Date.now() + 86400000);
 document.getElementById("day").value = tomorrow.toISOString().slice(0, 10);
 document.getElementById("day").addEventListener("change", loadBookings);
-loadNetwork().then(loadAlerts).then(loadBookings);
+loadNetwork().then(loadAlerts).then(loadBookings).then(loadLive);
+setInterval(loadLive, 5000);

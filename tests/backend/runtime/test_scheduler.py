@@ -17,6 +17,7 @@ EVERY = {
     "RETENTION_EVERY_S": 20,
     "LOST_PLANS_EVERY_S": 10,
     "READINGS_PARTITIONS_EVERY_S": 20,
+    "POSITIONS_THIN_EVERY_S": 20,
 }
 JOBS = (
     "telemetry.mark_silent_bins_offline",
@@ -65,6 +66,7 @@ def test_two_schedulers_ticking_together_queue_each_job_once_per_period(queued_a
         "planning.recover_lost_plans": 3,
         "telemetry.thin_old_readings": 2,
         "telemetry.create_reading_partitions": 2,
+        "drivers.thin_old_positions": 2,
     }
 
 
