@@ -12,6 +12,7 @@ from backend.accounts import api as accounts_api
 from backend.accounts import services as accounts
 from backend.audit_log import api as audit_log_api
 from backend.bookings import api as bookings_api
+from backend.channels import api as channels_api
 from backend.core import bodies, extensions, headers, limits
 from backend.core.api import register_error_handler
 from backend.core.auth import set_user_loader
@@ -19,6 +20,7 @@ from backend.core.config import finalize, load_settings
 from backend.core.models import import_all_models
 from backend.intake import api as intake_api
 from backend.network import api as network_api
+from backend.notifications import api as notifications_api
 from backend.planning import api as planning_api
 from backend.reporting import api as reporting_api
 from backend.telemetry import api as telemetry_api
@@ -30,6 +32,8 @@ API_MODULES = (
     network_api,
     telemetry_api,
     bookings_api,
+    channels_api,
+    notifications_api,
     planning_api,
     intake_api,
     reporting_api,
