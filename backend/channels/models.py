@@ -1,30 +1,14 @@
-"""Callers' phone numbers and one-time codes."""
+"""One-time codes that prove a person holds a phone number (the numbers themselves are
+kept by notifications, which reaches people through them)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.accounts.models import User
 from backend.core.models import Base, utcnow
-
-
-class PhoneNumber(Base):
-    """The one place a person's phone number is kept, in E.164 form: one number per person,
-    one person per number. A caller registered by an agent has one before any account."""
-
-    __tablename__ = "phone_numbers"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
-    e164: Mapped[str] = mapped_column(String(16), unique=True)
-    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    verified_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class PhoneCode(Base):

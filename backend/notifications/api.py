@@ -7,8 +7,8 @@ from flask.views import MethodView
 from backend.core.api import Blueprint, page
 from backend.core.auth import current_user, roles
 from backend.core.extensions import db
-from backend.notifications import services as notifications
 from backend.notifications.schemas import NotificationSchema, OptOutSchema
+from backend.notifications.services import outbox as notifications
 
 notes = Blueprint("notifications", __name__, url_prefix="/api/v1/me/notifications", description="My notifications")
 

@@ -1,12 +1,13 @@
-"""The notification outbox and residents' choices of what they receive."""
+"""People's phone numbers, the notification outbox, and residents' choices of what they receive."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from backend.accounts.models import User
 from backend.core.models import Base, utcnow
 
 NOTIFICATION_KINDS = ("one_time_code", "reminder", "on_its_way", "collected")
@@ -59,3 +60,19 @@ class NotificationOptOut(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
+
+
+class PhoneNumber(Base):
+    """The one place a person's phone number is kept, in E.164 form: one number per person,
+    one person per number. A caller registered by an agent has one before any account."""
+
+    __tablename__ = "phone_numbers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    e164: Mapped[str] = mapped_column(String(16), unique=True)
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

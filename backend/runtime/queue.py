@@ -31,6 +31,7 @@ from dramatiq.brokers.redis import MAINTENANCE_SCALE, RedisBroker
 from flask import Flask
 
 from backend.core.jobs import QueueUnavailable, RetryLater, set_sender
+from backend.notifications import jobs as notification_jobs
 from backend.planning import jobs as planning_jobs
 from backend.telemetry import jobs as telemetry_jobs
 
@@ -56,6 +57,10 @@ JOBS = (
     JobSpec(planning_jobs.recover_lost_plans, "periodic", 10 * MINUTE_MS, 0),
     JobSpec(telemetry_jobs.mark_silent_bins_offline, "periodic", 10 * MINUTE_MS, 0),
     JobSpec(telemetry_jobs.thin_old_readings, "periodic", 120 * MINUTE_MS, 0),
+    # Each message is claimed before it is sent: a job that dies is not retried as a whole,
+    # its messages are taken over after NOTIFY_LEASE_S by the next run.
+    JobSpec(notification_jobs.deliver_notifications, "periodic", 10 * MINUTE_MS, 0),
+    JobSpec(notification_jobs.queue_pickup_messages, "periodic", 10 * MINUTE_MS, 0),
 )
 
 

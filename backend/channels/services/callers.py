@@ -16,12 +16,11 @@ from backend.accounts.security import hash_password
 from backend.audit_log.services import record, snapshot
 from backend.bookings import services as bookings
 from backend.bookings.models import Booking
-from backend.channels.models import PhoneNumber
 from backend.channels.services import phones
 from backend.core.common import commit, ensure_unique, flush
 from backend.core.errors import Conflict, Invalid, NotFound
-from backend.notifications import services as notifications
-from backend.notifications.models import Notification
+from backend.notifications.models import Notification, PhoneNumber
+from backend.notifications.services import outbox as notifications
 
 # A caller registered by an agent has no password anyone could type: no valid Argon2 hash
 # starts with "!", so signing in as them fails until they sign up with their number.

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from backend.audit_log.models import AuditEvent
-from backend.channels.models import PhoneNumber
+from backend.notifications.models import PhoneNumber
 from tests.backend.bookings.conftest import window
 from tests.backend.channels.conftest import CALLER, last_code, register_caller
 

@@ -12,7 +12,13 @@ from sqlalchemy import func, select
 
 from tests.support.processes import wait_for
 
-EVERY = {"SILENT_BINS_EVERY_S": 10, "RETENTION_EVERY_S": 20, "LOST_PLANS_EVERY_S": 10}
+EVERY = {
+    "SILENT_BINS_EVERY_S": 10,
+    "RETENTION_EVERY_S": 20,
+    "LOST_PLANS_EVERY_S": 10,
+    "NOTIFY_EVERY_S": 10,
+    "PICKUP_MESSAGES_EVERY_S": 20,
+}
 JOBS = ("telemetry.mark_silent_bins_offline", "telemetry.thin_old_readings", "planning.recover_lost_plans")
 
 
@@ -54,6 +60,8 @@ def test_two_schedulers_ticking_together_queue_each_job_once_per_period(queued_a
         "telemetry.mark_silent_bins_offline": 3,
         "planning.recover_lost_plans": 3,
         "telemetry.thin_old_readings": 2,
+        "notifications.deliver_notifications": 3,
+        "notifications.queue_pickup_messages": 2,
     }
 
 

@@ -59,8 +59,9 @@ def add(
             created_at=now or datetime.now(UTC),
         )
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(Notification.id)
     )
-    return result.rowcount == 1
+    return result.scalar() is not None
 
 
 def quiet_until(config, now: datetime) -> datetime | None:
