@@ -3,7 +3,7 @@ proof) by phone number."""
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+from flask import Response, current_app, jsonify, request
 from flask.views import MethodView
 
 from backend.bookings.schemas import BookingCreateSchema, BookingSchema, CancelSchema, RescheduleSchema
@@ -16,10 +16,15 @@ from backend.channels.schemas import (
     CodeRequestSchema,
     CodeSentSchema,
     MyPhoneSchema,
+    OrganisationSchema,
     PhoneLinkSchema,
     PhoneSignUpSchema,
+    ScheduleOut,
+    ScheduleSchema,
+    StatementArgs,
+    StatementSchema,
 )
-from backend.channels.services import callers, phones
+from backend.channels.services import callers, organisations, phones, statement_document
 from backend.channels.services.callers import has_account
 from backend.core import idempotency
 from backend.core.api import Blueprint, page
@@ -29,7 +34,11 @@ from backend.core.limits import Rate, client_address, rate_limit
 
 blp = Blueprint("callers", __name__, url_prefix="/api/v1/callers", description="Call center: callers (agents)")
 phone_blp = Blueprint("phone", __name__, url_prefix="/api/v1/phone", description="Sign-up and proof by phone number")
+orgs = Blueprint(
+    "organisations", __name__, url_prefix="/api/v1/organisations", description="Organisations' bulk pickups"
+)
 AGENTS = ("agent", "admin")
+ORG_ROLES = ("resident", "dispatcher", "admin")  # a resident: the account holder of their own
 IDEMPOTENCY_HEADER = {
     "in": "header",
     "name": "Idempotency-Key",
@@ -198,4 +207,81 @@ class MyPhone(MethodView):
         return {"phone": phone.e164, "verified": True}
 
 
-BLUEPRINTS = (blp, phone_blp)
+@orgs.route("")
+class Organisations(MethodView):
+    @roles(orgs, *ORG_ROLES)
+    @orgs.response(200, OrganisationSchema(many=True))
+    @orgs.paginate()
+    def get(self, pagination_parameters):
+        """Organisations (a resident: the ones they sign in for)"""
+        return page(organisations.query(current_user()), pagination_parameters)
+
+    @roles(orgs, "dispatcher", "admin")
+    @orgs.arguments(OrganisationSchema)
+    @orgs.response(201, OrganisationSchema)
+    @orgs.alt_response(409, description="The credit code or the account already has an organisation")
+    @orgs.alt_response(422, description="Credit code's check character wrong, or the account is no resident")
+    def post(self, data):
+        """Register an organisation (school, supermarket, office) and the resident who signs in for it"""
+        return organisations.create(db.session, current_user(), data)
+
+
+@orgs.route("/<int:org_id>")
+class OrganisationView(MethodView):
+    @roles(orgs, *ORG_ROLES)
+    @orgs.response(200, OrganisationSchema)
+    @orgs.alt_response(404, description="No such organisation, or not yours")
+    def get(self, org_id):
+        """An organisation"""
+        return organisations.visible(db.session, current_user(), org_id)
+
+
+@orgs.route("/<int:org_id>/schedules")
+class Schedules(MethodView):
+    @roles(orgs, *ORG_ROLES)
+    @orgs.response(200, ScheduleOut(many=True))
+    @orgs.alt_response(404, description="No such organisation, or not yours")
+    def get(self, org_id):
+        """The organisation's recurring pickups"""
+        return organisations.schedules(db.session, organisations.visible(db.session, current_user(), org_id))
+
+    @roles(orgs, *ORG_ROLES)
+    @orgs.arguments(ScheduleSchema)
+    @orgs.response(201, ScheduleOut)
+    @orgs.alt_response(404, description="No such organisation, or not yours")
+    @orgs.alt_response(422, description="Not a window's start, below the bulk minimum, or not a kg category")
+    def post(self, data, org_id):
+        """Add a recurring bulk pickup (every weekday N, in a window, about so many kg)"""
+        org = organisations.visible(db.session, current_user(), org_id)
+        policy = SlotPolicy.from_config(_config())
+        return organisations.add_schedule(db.session, policy, _config(), current_user(), org, data)
+
+
+@orgs.route("/<int:org_id>/statement")
+class Statement(MethodView):
+    @roles(orgs, *ORG_ROLES)
+    @orgs.arguments(StatementArgs, location="query")
+    @orgs.response(200, StatementSchema)
+    @orgs.alt_response(404, description="No such organisation, or not yours")
+    def get(self, args, org_id):
+        """The monthly statement: every pickup with its weight, value and fee"""
+        org = organisations.visible(db.session, current_user(), org_id)
+        year, month = map(int, args["month"].split("-"))
+        return organisations.statement(db.session, _config(), org, year, month)
+
+
+@orgs.route("/<int:org_id>/statement.html")
+class StatementDocument(MethodView):
+    @roles(orgs, *ORG_ROLES)
+    @orgs.arguments(StatementArgs, location="query")
+    @orgs.response(200, content_type="text/html", description="The statement as a printable page")
+    @orgs.alt_response(404, description="No such organisation, or not yours")
+    def get(self, args, org_id):
+        """The monthly statement as a document to print or keep"""
+        org = organisations.visible(db.session, current_user(), org_id)
+        year, month = map(int, args["month"].split("-"))
+        data = organisations.statement(db.session, _config(), org, year, month)
+        return Response(statement_document.render(data), mimetype="text/html")
+
+
+BLUEPRINTS = (blp, phone_blp, orgs)

@@ -30,6 +30,7 @@ import redis
 from dramatiq.brokers.redis import MAINTENANCE_SCALE, RedisBroker
 from flask import Flask
 
+from backend.channels import jobs as channel_jobs
 from backend.core.jobs import QueueUnavailable, RetryLater, set_sender
 from backend.notifications import jobs as notification_jobs
 from backend.planning import jobs as planning_jobs
@@ -61,6 +62,7 @@ JOBS = (
     # its messages are taken over after NOTIFY_LEASE_S by the next run.
     JobSpec(notification_jobs.deliver_notifications, "periodic", 10 * MINUTE_MS, 0),
     JobSpec(notification_jobs.queue_pickup_messages, "periodic", 10 * MINUTE_MS, 0),
+    JobSpec(channel_jobs.generate_scheduled_pickups, "periodic", 10 * MINUTE_MS, 0),
 )
 
 

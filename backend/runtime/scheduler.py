@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 import redis
 from flask import Flask
 
+from backend.channels import jobs as channel_jobs
 from backend.core.jobs import QueueUnavailable
 from backend.notifications import jobs as notification_jobs
 from backend.planning import jobs as planning_jobs
@@ -46,6 +47,7 @@ SCHEDULE = (
     Periodic(planning_jobs.recover_lost_plans, "LOST_PLANS_EVERY_S"),
     Periodic(notification_jobs.deliver_notifications, "NOTIFY_EVERY_S"),
     Periodic(notification_jobs.queue_pickup_messages, "PICKUP_MESSAGES_EVERY_S"),
+    Periodic(channel_jobs.generate_scheduled_pickups, "BULK_SCHEDULE_EVERY_S"),
 )
 
 

@@ -1,4 +1,4 @@
-"""call center: phone numbers, one-time codes, notification outbox
+"""call center: phone numbers, one-time codes, notification outbox; organisations' scheduled pickups
 
 Revision ID: 0012
 Revises: 0008
@@ -96,9 +96,80 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_notifications_booking_id"), ["booking_id"], unique=False)
         batch_op.create_index("ix_notifications_status_due", ["status", "not_before"], unique=False)
         batch_op.create_index(batch_op.f("ix_notifications_user_id"), ["user_id"], unique=False)
+    op.create_table(
+        "organisations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("credit_code", sa.String(length=18), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("address", sa.String(length=255), nullable=False),
+        sa.Column("lat", sa.Double(), nullable=False),
+        sa.Column("lon", sa.Double(), nullable=False),
+        sa.Column("created_at", backend.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("kind IN ('company', 'school', 'institution', 'other')", name=op.f("ck_organisations_kind")),
+        sa.CheckConstraint(
+            "lat >= -90 AND lat <= 90 AND lon >= -180 AND lon <= 180", name=op.f("ck_organisations_location")
+        ),
+        sa.ForeignKeyConstraint(["account_id"], ["users.id"], name=op.f("fk_organisations_account_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_organisations")),
+        sa.UniqueConstraint("account_id", name=op.f("uq_organisations_account_id")),
+        sa.UniqueConstraint("credit_code", name=op.f("uq_organisations_credit_code")),
+    )
+    op.create_table(
+        "pickup_schedules",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("weekday", sa.Integer(), nullable=False),
+        sa.Column("window_start", sa.Time(), nullable=False),
+        sa.Column("category_id", sa.Integer(), nullable=False),
+        sa.Column("estimated_kg", sa.Double(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", backend.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("estimated_kg > 0", name=op.f("ck_pickup_schedules_estimated_kg_positive")),
+        sa.CheckConstraint("weekday >= 0 AND weekday <= 6", name=op.f("ck_pickup_schedules_weekday")),
+        sa.ForeignKeyConstraint(
+            ["category_id"],
+            ["material_categories.id"],
+            name=op.f("fk_pickup_schedules_category_id_material_categories"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisations.id"],
+            name=op.f("fk_pickup_schedules_organisation_id_organisations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pickup_schedules")),
+    )
+    with op.batch_alter_table("pickup_schedules", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_pickup_schedules_organisation_id"), ["organisation_id"], unique=False)
+
+    op.create_table(
+        "scheduled_pickups",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("schedule_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("booking_id", sa.Integer(), nullable=True),
+        sa.Column("note", sa.String(length=255), nullable=False),
+        sa.ForeignKeyConstraint(["booking_id"], ["bookings.id"], name=op.f("fk_scheduled_pickups_booking_id_bookings")),
+        sa.ForeignKeyConstraint(
+            ["schedule_id"],
+            ["pickup_schedules.id"],
+            name=op.f("fk_scheduled_pickups_schedule_id_pickup_schedules"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_scheduled_pickups")),
+        sa.UniqueConstraint("schedule_id", "day", name="uq_scheduled_pickups_schedule_day"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("scheduled_pickups")
+    with op.batch_alter_table("pickup_schedules", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_pickup_schedules_organisation_id"))
+
+    op.drop_table("pickup_schedules")
+    op.drop_table("organisations")
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_notifications_user_id"))
         batch_op.drop_index("ix_notifications_status_due")
