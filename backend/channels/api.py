@@ -13,6 +13,7 @@ from backend.channels.schemas import (
     CallerCreateSchema,
     CallerDetailSchema,
     CallerSchema,
+    CertificateSchema,
     CodeRequestSchema,
     CodeSentSchema,
     MyPhoneSchema,
@@ -24,7 +25,7 @@ from backend.channels.schemas import (
     StatementArgs,
     StatementSchema,
 )
-from backend.channels.services import callers, organisations, phones, statement_document
+from backend.channels.services import callers, organisations, phones, professional, statement_document
 from backend.channels.services.callers import has_account
 from backend.core import idempotency
 from backend.core.api import Blueprint, page
@@ -36,6 +37,12 @@ blp = Blueprint("callers", __name__, url_prefix="/api/v1/callers", description="
 phone_blp = Blueprint("phone", __name__, url_prefix="/api/v1/phone", description="Sign-up and proof by phone number")
 orgs = Blueprint(
     "organisations", __name__, url_prefix="/api/v1/organisations", description="Organisations' bulk pickups"
+)
+certificates = Blueprint(
+    "handover_certificates",
+    __name__,
+    url_prefix="/api/v1/handover-certificates",
+    description="Professional collection: certificates of proper handover",
 )
 AGENTS = ("agent", "admin")
 ORG_ROLES = ("resident", "dispatcher", "admin")  # a resident: the account holder of their own
@@ -284,4 +291,15 @@ class StatementDocument(MethodView):
         return Response(statement_document.render(data), mimetype="text/html")
 
 
-BLUEPRINTS = (blp, phone_blp, orgs)
+@certificates.route("/<int:booking_id>")
+class Certificate(MethodView):
+    @roles(certificates, "resident", "agent", "dispatcher", "operator", "admin")
+    @certificates.response(200, CertificateSchema)
+    @certificates.alt_response(404, description="No such booking, or not yours (an operator: not your center's)")
+    @certificates.alt_response(409, description="No e-waste or hazardous items, or not handed over yet")
+    def get(self, booking_id):
+        """The certificate of proper handover of an e-waste or hazardous pickup, with its chain of custody"""
+        return professional.certificate(db.session, current_user(), booking_id)
+
+
+BLUEPRINTS = (blp, phone_blp, orgs, certificates)

@@ -133,3 +133,32 @@ class StatementArgs(StrictSchema):
         validate=validate.Regexp(r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$", error="YYYY-MM"),
         metadata={"description": "The month, YYYY-MM"},
     )
+
+
+class CustodyStepSchema(StrictSchema):
+    at = fields.DateTime()
+    category = fields.String()
+    kg = fields.Float()
+    from_party = fields.String()
+    to_party = fields.String()
+
+
+class CertificateItemSchema(StrictSchema):
+    category = fields.String()
+    quantity = fields.Float()
+    unit = fields.String()
+
+
+class CertificateVehicleSchema(StrictSchema):
+    plate = fields.String()
+    hazardous_licence = fields.Boolean()
+
+
+class CertificateSchema(StrictSchema):
+    booking_id = fields.Integer()
+    resident_id = fields.Integer()
+    center_id = fields.Integer()
+    items = fields.List(fields.Nested(CertificateItemSchema))
+    vehicles = fields.List(fields.Nested(CertificateVehicleSchema))
+    chain = fields.List(fields.Nested(CustodyStepSchema))
+    issued_at = fields.DateTime()
