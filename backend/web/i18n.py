@@ -65,6 +65,18 @@ TEXT = {
     "language": ("English", "中文"),
     "no_tiles": ("无底图（离线）", "no map tiles (offline)"),
     "address": ("地址", "Address"),
+    # the call center's page
+    "agent": ("呼叫中心", "Call center"),
+    "find_caller": ("按电话查找来电居民", "Find the caller by phone number"),
+    "phone": ("电话", "Phone"),
+    "find": ("查找", "Find"),
+    "no_caller": ("未找到：登记来电居民", "Not found: register the caller"),
+    "register_caller": ("登记来电居民", "Register the caller"),
+    "name": ("姓名", "Name"),
+    "caller": ("来电居民", "Caller"),
+    "history": ("预约记录", "Bookings"),
+    "has_account": ("已注册账号", "has an account"),
+    "no_account": ("无账号（电话登记）", "no account (registered by phone)"),
     # booking statuses, as the API names them
     "requested": ("已预约", "requested"),
     "scheduled": ("已排班", "scheduled"),
