@@ -12,6 +12,7 @@ from backend.accounts import api as accounts_api
 from backend.accounts import services as accounts
 from backend.audit_log import api as audit_log_api
 from backend.bookings import api as bookings_api
+from backend.channels import api as channels_api
 from backend.core import bodies, extensions, headers, limits
 from backend.core.api import register_error_handler
 from backend.core.auth import set_user_loader
@@ -21,6 +22,7 @@ from backend.drivers import api as drivers_api
 from backend.drivers.services.assignments import assigned_driver
 from backend.intake import api as intake_api
 from backend.network import api as network_api
+from backend.notifications import api as notifications_api
 from backend.planning import api as planning_api
 from backend.planning.services.dispatch import set_crew_source
 from backend.reporting import api as reporting_api
@@ -34,6 +36,8 @@ API_MODULES = (
     network_api,
     telemetry_api,
     bookings_api,
+    channels_api,
+    notifications_api,
     planning_api,
     drivers_api,
     intake_api,

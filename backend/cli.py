@@ -9,6 +9,7 @@ from backend.app import create_app
 from backend.core import cli as core_cli
 from backend.demo import cli as demo_cli
 from backend.drivers import cli as drivers_cli
+from backend.notifications import cli as notifications_cli
 from backend.planning import cli as planning_cli
 from backend.reporting import cli as reporting_cli
 from backend.roads import cli as roads_cli
@@ -20,6 +21,7 @@ PACKAGES = (
     core_cli,
     accounts_cli,
     demo_cli,
+    notifications_cli,
     runtime_cli,
     planning_cli,
     drivers_cli,

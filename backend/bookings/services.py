@@ -163,9 +163,15 @@ def transition(session: Session, booking: Booking, to: str, actor_id: int | None
 
 
 def create_booking(
-    session: Session, policy: SlotPolicy, resident: User, data: dict, now: datetime | None = None
+    session: Session,
+    policy: SlotPolicy,
+    resident: User,
+    data: dict,
+    now: datetime | None = None,
+    actor: User | None = None,
 ) -> Booking:
-    """Validate, reserve the slot and add the booking; the caller commits."""
+    """Validate, reserve the slot and add the booking; the caller commits. ``actor``: who
+    booked, when not the resident (a call-center agent, on the caller's behalf)."""
     now = now or datetime.now(UTC)
     lat, lon = data.get("lat", resident.lat), data.get("lon", resident.lon)
     if lat is None or lon is None:
@@ -188,7 +194,9 @@ def create_booking(
         estimated_kg=round(sum(i.estimated_kg for i in items), 2),
         items=items,
     )
-    booking.events.append(BookingEvent(from_status=None, to_status="requested", actor_id=resident.id, at=now))
+    booking.events.append(
+        BookingEvent(from_status=None, to_status="requested", actor_id=(actor or resident).id, at=now)
+    )
     session.add(booking)
     session.flush()
     return booking

@@ -18,7 +18,9 @@ from flask_smorest import abort
 
 from backend.core.errors import Unauthorized
 
-ROLES = ("resident", "driver", "dispatcher", "operator", "admin")
+# agent: the call center's staff, who book for residents who phone in (backend/channels).
+ROLES = ("resident", "driver", "dispatcher", "operator", "admin", "agent")
+# Not the agent: an agent sees residents and their bookings, not the fleet or the bins.
 STAFF_ROLES = ("driver", "dispatcher", "operator", "admin")
 
 BEARER = [{"bearerAuth": []}]

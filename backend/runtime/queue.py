@@ -30,8 +30,10 @@ import redis
 from dramatiq.brokers.redis import MAINTENANCE_SCALE, RedisBroker
 from flask import Flask
 
+from backend.channels import jobs as channel_jobs
 from backend.core.jobs import QueueUnavailable, RetryLater, set_sender
 from backend.drivers import jobs as drivers_jobs
+from backend.notifications import jobs as notification_jobs
 from backend.planning import jobs as planning_jobs
 from backend.telemetry import jobs as telemetry_jobs
 
@@ -62,6 +64,11 @@ JOBS = (
     JobSpec(telemetry_jobs.thin_old_readings, "periodic", 120 * MINUTE_MS, 0),
     JobSpec(telemetry_jobs.create_reading_partitions, "periodic", 10 * MINUTE_MS, 0),
     JobSpec(drivers_jobs.thin_old_positions, "periodic", 30 * MINUTE_MS, 0),
+    # Each message is claimed before it is sent: a job that dies is not retried as a whole,
+    # its messages are taken over after NOTIFY_LEASE_S by the next run.
+    JobSpec(notification_jobs.deliver_notifications, "periodic", 10 * MINUTE_MS, 0),
+    JobSpec(notification_jobs.queue_pickup_messages, "periodic", 10 * MINUTE_MS, 0),
+    JobSpec(channel_jobs.generate_scheduled_pickups, "periodic", 10 * MINUTE_MS, 0),
 )
 
 

@@ -24,8 +24,10 @@ from datetime import UTC, datetime
 import redis
 from flask import Flask
 
+from backend.channels import jobs as channel_jobs
 from backend.core.jobs import QueueUnavailable
 from backend.drivers import jobs as drivers_jobs
+from backend.notifications import jobs as notification_jobs
 from backend.planning import jobs as planning_jobs
 from backend.runtime.queue import JobQueue, job_name
 from backend.telemetry import jobs as telemetry_jobs
@@ -46,6 +48,9 @@ SCHEDULE = (
     Periodic(telemetry_jobs.create_reading_partitions, "READINGS_PARTITIONS_EVERY_S"),
     Periodic(planning_jobs.recover_lost_plans, "LOST_PLANS_EVERY_S"),
     Periodic(drivers_jobs.thin_old_positions, "POSITIONS_THIN_EVERY_S"),
+    Periodic(notification_jobs.deliver_notifications, "NOTIFY_EVERY_S"),
+    Periodic(notification_jobs.queue_pickup_messages, "PICKUP_MESSAGES_EVERY_S"),
+    Periodic(channel_jobs.generate_scheduled_pickups, "BULK_SCHEDULE_EVERY_S"),
 )
 
 

@@ -12,7 +12,7 @@ from swagger_ui_bundle import swagger_ui_path
 from backend.web.i18n import current_language, table
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
-PAGES = ("login", "dispatcher", "operator", "resident", "driver")
+PAGES = ("login", "dispatcher", "operator", "resident", "driver", "agent")
 # The twin's report is a static page with a <style> of its own and no script at all.
 TWIN_REPORT_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 

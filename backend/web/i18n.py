@@ -98,6 +98,18 @@ TEXT = {
     "resident_absent": ("居民不在", "resident absent"),
     "vehicle_full": ("车已满", "vehicle full"),
     "other": ("其他", "other"),
+    # the call center's page
+    "agent": ("呼叫中心", "Call center"),
+    "find_caller": ("按电话查找来电居民", "Find the caller by phone number"),
+    "phone": ("电话", "Phone"),
+    "find": ("查找", "Find"),
+    "no_caller": ("未找到：登记来电居民", "Not found: register the caller"),
+    "register_caller": ("登记来电居民", "Register the caller"),
+    "name": ("姓名", "Name"),
+    "caller": ("来电居民", "Caller"),
+    "history": ("预约记录", "Bookings"),
+    "has_account": ("已注册账号", "has an account"),
+    "no_account": ("无账号（电话登记）", "no account (registered by phone)"),
     # booking statuses, as the API names them
     "requested": ("已预约", "requested"),
     "scheduled": ("已排班", "scheduled"),

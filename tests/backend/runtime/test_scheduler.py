@@ -18,6 +18,9 @@ EVERY = {
     "LOST_PLANS_EVERY_S": 10,
     "READINGS_PARTITIONS_EVERY_S": 20,
     "POSITIONS_THIN_EVERY_S": 20,
+    "NOTIFY_EVERY_S": 10,
+    "PICKUP_MESSAGES_EVERY_S": 20,
+    "BULK_SCHEDULE_EVERY_S": 20,
 }
 JOBS = (
     "telemetry.mark_silent_bins_offline",
@@ -67,6 +70,9 @@ def test_two_schedulers_ticking_together_queue_each_job_once_per_period(queued_a
         "telemetry.thin_old_readings": 2,
         "telemetry.create_reading_partitions": 2,
         "drivers.thin_old_positions": 2,
+        "notifications.deliver_notifications": 3,
+        "notifications.queue_pickup_messages": 2,
+        "channels.generate_scheduled_pickups": 2,
     }
 
 

@@ -1,0 +1,1 @@
+"""The channels' services: phone numbers and codes, callers and agents' bookings."""

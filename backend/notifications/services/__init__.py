@@ -1,0 +1,1 @@
+"""The outbox (outbox), its senders (senders), and the messages about pickups (pickups)."""
