@@ -1,7 +1,7 @@
 """call center: phone numbers, one-time codes, notification outbox; organisations' scheduled pickups
 
-Revision ID: 0012
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-06 22:31:27.058266
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 import backend.core.models
 
-revision = "0012"
-down_revision = "0008"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """the whole city's day as one request (city_days), large plans solved as parts (plan_parts)
 
-Revision ID: 0013
-Revises: 0008
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-06
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 import backend.core.models
 
-revision = "0013"
-down_revision = "0008"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
