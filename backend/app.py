@@ -18,8 +18,10 @@ from backend.core.auth import set_user_loader
 from backend.core.config import finalize, load_settings
 from backend.core.models import import_all_models
 from backend.intake import api as intake_api
+from backend.markets import api as markets_api
 from backend.network import api as network_api
 from backend.planning import api as planning_api
+from backend.public import api as public_api
 from backend.reporting import api as reporting_api
 from backend.telemetry import api as telemetry_api
 from backend.web import bp as web_bp
@@ -32,7 +34,9 @@ API_MODULES = (
     bookings_api,
     planning_api,
     intake_api,
+    markets_api,
     reporting_api,
+    public_api,
     audit_log_api,
 )
 

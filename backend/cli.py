@@ -8,13 +8,14 @@ from backend.accounts import cli as accounts_cli
 from backend.app import create_app
 from backend.core import cli as core_cli
 from backend.demo import cli as demo_cli
+from backend.markets import cli as markets_cli
 from backend.planning import cli as planning_cli
 from backend.reporting import cli as reporting_cli
 from backend.runtime import cli as runtime_cli
 from backend.twin import cli as twin_cli
 from iot import cli as iot_cli
 
-PACKAGES = (core_cli, accounts_cli, demo_cli, runtime_cli, planning_cli, reporting_cli, twin_cli, iot_cli)
+PACKAGES = (core_cli, accounts_cli, demo_cli, runtime_cli, planning_cli, markets_cli, reporting_cli, twin_cli, iot_cli)
 
 
 def _create_app(*_args):

@@ -18,7 +18,8 @@ from flask_smorest import abort
 
 from backend.core.errors import Unauthorized
 
-ROLES = ("resident", "driver", "dispatcher", "operator", "admin")
+# A buyer is a recycling enterprise (利用企业) that buys sorted material at the markets.
+ROLES = ("resident", "driver", "dispatcher", "operator", "admin", "buyer")
 STAFF_ROLES = ("driver", "dispatcher", "operator", "admin")
 
 BEARER = [{"bearerAuth": []}]

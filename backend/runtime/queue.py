@@ -31,6 +31,7 @@ from dramatiq.brokers.redis import MAINTENANCE_SCALE, RedisBroker
 from flask import Flask
 
 from backend.core.jobs import QueueUnavailable, RetryLater, set_sender
+from backend.markets import jobs as markets_jobs
 from backend.planning import jobs as planning_jobs
 from backend.telemetry import jobs as telemetry_jobs
 
@@ -56,6 +57,7 @@ JOBS = (
     JobSpec(planning_jobs.recover_lost_plans, "periodic", 10 * MINUTE_MS, 0),
     JobSpec(telemetry_jobs.mark_silent_bins_offline, "periodic", 10 * MINUTE_MS, 0),
     JobSpec(telemetry_jobs.thin_old_readings, "periodic", 120 * MINUTE_MS, 0),
+    JobSpec(markets_jobs.close_due_listings, "periodic", 10 * MINUTE_MS, 0),
 )
 
 

@@ -25,6 +25,7 @@ import redis
 from flask import Flask
 
 from backend.core.jobs import QueueUnavailable
+from backend.markets import jobs as markets_jobs
 from backend.planning import jobs as planning_jobs
 from backend.runtime.queue import JobQueue, job_name
 from backend.telemetry import jobs as telemetry_jobs
@@ -43,6 +44,7 @@ SCHEDULE = (
     Periodic(telemetry_jobs.mark_silent_bins_offline, "SILENT_BINS_EVERY_S"),
     Periodic(telemetry_jobs.thin_old_readings, "RETENTION_EVERY_S"),
     Periodic(planning_jobs.recover_lost_plans, "LOST_PLANS_EVERY_S"),
+    Periodic(markets_jobs.close_due_listings, "MARKET_CLOSE_EVERY_S"),
 )
 
 
