@@ -25,7 +25,7 @@ async function signIn(username, password) {
   const tok = await api("POST", "/api/v1/auth/token", {username, password});
   localStorage.setItem("token", tok.access_token);
   localStorage.setItem("role", tok.role);
-  const home = {dispatcher: "dispatcher", admin: "dispatcher", driver: "dispatcher", operator: "operator"};
+  const home = {dispatcher: "dispatcher", admin: "dispatcher", driver: "dispatcher", operator: "operator", buyer: "buyer"};
   location.href = "/console/" + (home[tok.role] || "resident");
 }
 
