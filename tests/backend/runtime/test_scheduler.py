@@ -12,8 +12,13 @@ from sqlalchemy import func, select
 
 from tests.support.processes import wait_for
 
-EVERY = {"SILENT_BINS_EVERY_S": 10, "RETENTION_EVERY_S": 20, "LOST_PLANS_EVERY_S": 10}
-JOBS = ("telemetry.mark_silent_bins_offline", "telemetry.thin_old_readings", "planning.recover_lost_plans")
+EVERY = {"SILENT_BINS_EVERY_S": 10, "RETENTION_EVERY_S": 20, "LOST_PLANS_EVERY_S": 10, "MARKET_CLOSE_EVERY_S": 20}
+JOBS = (
+    "telemetry.mark_silent_bins_offline",
+    "telemetry.thin_old_readings",
+    "planning.recover_lost_plans",
+    "markets.close_due_listings",
+)
 
 
 def queued_periodic(redis_url: str) -> list[tuple[str, str]]:
@@ -54,13 +59,14 @@ def test_two_schedulers_ticking_together_queue_each_job_once_per_period(queued_a
         "telemetry.mark_silent_bins_offline": 3,
         "planning.recover_lost_plans": 3,
         "telemetry.thin_old_readings": 2,
+        "markets.close_due_listings": 2,
     }
 
 
 def test_two_scheduler_processes_started_by_mistake_queue_each_job_once_per_period(city):
     """Two `recyclenet scheduler` processes, every job due each second: no job is queued twice
     for a period, while both run through several periods."""
-    every_second = {"SILENT_BINS_EVERY_S": 1, "RETENTION_EVERY_S": 1, "LOST_PLANS_EVERY_S": 1}
+    every_second = {"SILENT_BINS_EVERY_S": 1, "RETENTION_EVERY_S": 1, "LOST_PLANS_EVERY_S": 1, "MARKET_CLOSE_EVERY_S": 1}
     schedulers = [city.start("scheduler", **every_second) for _ in range(2)]
 
     def periods_seen() -> bool:
