@@ -66,7 +66,12 @@ def test_two_schedulers_ticking_together_queue_each_job_once_per_period(queued_a
 def test_two_scheduler_processes_started_by_mistake_queue_each_job_once_per_period(city):
     """Two `recyclenet scheduler` processes, every job due each second: no job is queued twice
     for a period, while both run through several periods."""
-    every_second = {"SILENT_BINS_EVERY_S": 1, "RETENTION_EVERY_S": 1, "LOST_PLANS_EVERY_S": 1, "MARKET_CLOSE_EVERY_S": 1}
+    every_second = {
+        "SILENT_BINS_EVERY_S": 1,
+        "RETENTION_EVERY_S": 1,
+        "LOST_PLANS_EVERY_S": 1,
+        "MARKET_CLOSE_EVERY_S": 1,
+    }
     schedulers = [city.start("scheduler", **every_second) for _ in range(2)]
 
     def periods_seen() -> bool:
