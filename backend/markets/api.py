@@ -40,6 +40,8 @@ listings_blp = Blueprint(
 trade_blp = Blueprint("trade", __name__, url_prefix="/api/v1", description="My bids and account; the price index")
 
 STAFF = ("operator", "admin", "dispatcher")
+# The index as CSV with ?format=csv: the spec names both bodies.
+CSV_BODY = {"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}}
 
 
 @buyers_blp.route("")
@@ -240,6 +242,7 @@ class PriceIndex(MethodView):
     @roles(trade_blp)
     @trade_blp.arguments(IndexArgs, location="query")
     @trade_blp.response(200, IndexRowSchema(many=True))
+    @trade_blp.doc(**CSV_BODY)
     def get(self, args):
         """Weekly price index per category and grade (volume-weighted, enough trades only)"""
         rows = index_rows(args)
