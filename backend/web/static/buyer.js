@@ -24,10 +24,12 @@ async function refresh() {
     el("td", {}, new Date(e.created_at).toLocaleDateString()), el("td", {}, e.amount), el("td", {}, e.description))));
 }
 
+// The message is shown once the table is redrawn, so that it describes the rows on screen.
 async function act_(call) {
-  try { await call(); document.getElementById("bid-error").textContent = ""; }
-  catch (err) { document.getElementById("bid-error").textContent = err.message; }
+  let message = "";
+  try { await call(); } catch (err) { message = err.message; }
   await refresh();
+  document.getElementById("bid-error").textContent = message;
 }
 
 refresh();

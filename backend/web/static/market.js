@@ -18,10 +18,12 @@ async function refresh() {
   }));
 }
 
+// The message is shown once the table is redrawn, so that it describes the rows on screen.
 async function act(call) {
-  try { await call(); document.getElementById("action-error").textContent = ""; }
-  catch (err) { document.getElementById("action-error").textContent = err.message; }
+  let message = "";
+  try { await call(); } catch (err) { message = err.message; }
   await refresh();
+  document.getElementById("action-error").textContent = message;
 }
 
 async function listLot(e) {

@@ -51,12 +51,13 @@ def listed(live):
     body = {"lot_id": resp.get_json()["id"], "grade": "A", "reserve_per_kg": 1.2, "closes_at": closes}
     resp = client.post("/api/v1/listings", json=body, headers=_token(client, staff))
     assert resp.status_code == 201, resp.get_json()
-    return resp.get_json()["id"]
+    return resp.get_json()["id"], staff
 
 
 def test_a_buyer_bids_on_a_listed_lot(live, browser, listed, tmp_path):
     """buyer2 signs in, lands on the buyer page, bids 2.35 on the lot; the bid shows under My bids."""
     _, base = live
+    listed, _ = listed
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     sign_in(page, base, "buyer2")
     page.wait_for_url(f"{base}/console/buyer")
@@ -86,3 +87,18 @@ def test_the_public_page_shows_the_figures_without_signing_in(live, browser, lis
     assert page.locator("#map path.leaflet-interactive").count() > 10
     page.screenshot(path=str(tmp_path / "public.png"), full_page=True)
     context.close()
+
+
+def test_the_markets_staff_land_on_the_market_page_and_cannot_close_early(live, browser, listed, tmp_path):
+    """The market's staff sign in to the market page; the open listing's early close is refused."""
+    _, base = live
+    listing, staff = listed
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    sign_in(page, base, staff)
+    page.wait_for_url(f"{base}/console/market")
+    row = page.locator(f"#listings tr[data-listing='{listing}']")
+    expect(row.locator("td.status")).to_have_text("open")
+    row.locator("button").click()
+    expect(page.locator("#action-error")).to_contain_text("bidding is open until")
+    page.screenshot(path=str(tmp_path / "market.png"))
+    page.close()
