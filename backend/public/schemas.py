@@ -30,7 +30,7 @@ class RecoverySchema(StrictSchema):
     district = fields.String()
     collected_tonnes = fields.Float()
     generated_tonnes = fields.Float()
-    recovery_pct = fields.Float()
+    recovery_pct = fields.Float(allow_none=True)
     target_pct = fields.Float()
     meets_target = fields.Boolean()
 
@@ -39,7 +39,7 @@ class MonthlyRecoverySchema(StrictSchema):
     month = fields.String()
     district = fields.String()
     collected_tonnes = fields.Float()
-    recovery_pct = fields.Float()
+    recovery_pct = fields.Float(allow_none=True)
     target_pct = fields.Float()
 
 

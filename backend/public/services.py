@@ -3,6 +3,7 @@ resident or one company's trade (the price index hides thin weeks)."""
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from sqlalchemy import select
@@ -16,12 +17,26 @@ from backend.reporting.services import stats
 TARGET_PCT = 60.0  # the province's recovery target for the main recyclables
 
 
+def _finite(pct: float) -> float | None:
+    """A rate, or None where an estimate too small for a float makes it infinite (JSON has no
+    infinity)."""
+    return pct if math.isfinite(pct) else None
+
+
 def recovery(session: Session, year: int) -> list[dict]:
     """The staff recovery figures per district and city for the year, against the target."""
-    return [
-        {**row, "target_pct": TARGET_PCT, "meets_target": row["recovery_pct"] >= TARGET_PCT}
-        for row in stats.recovery(session, year)
-    ]
+    rows = []
+    for row in stats.recovery(session, year):
+        pct = _finite(row["recovery_pct"])
+        rows.append(
+            {
+                **row,
+                "recovery_pct": pct,
+                "target_pct": TARGET_PCT,
+                "meets_target": pct is not None and pct >= TARGET_PCT,
+            }
+        )
+    return rows
 
 
 def _month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
@@ -46,7 +61,8 @@ def recovery_by_month(session: Session, year: int) -> list[dict]:
                     "month": f"{year}-{month:02d}",
                     "district": district,
                     "collected_tonnes": c,
-                    "recovery_pct": round(100 * c / (tonnes / 12), 2),
+                    # 12 * c / tonnes, not c / (tonnes / 12): a tiny estimate divided first is 0.
+                    "recovery_pct": _finite(round(100 * 12 * c / tonnes, 2)),
                     "target_pct": TARGET_PCT,
                 }
             )

@@ -86,3 +86,15 @@ def test_the_public_api_is_rate_limited_per_client(limited_app):
     codes = [client.get("/api/v1/public/sites").status_code for _ in range(3)]
     assert codes == [200, 200, 429]
     assert int(client.get("/api/v1/public/sites").headers["Retry-After"]) >= 1
+
+
+def test_a_vanishingly_small_estimate_is_no_server_error(world, session):
+    """An estimate of 5e-324 t (positive, as the schema asks): 200, with the rate left out rather than infinite."""
+    est = {"district": "Gongshu", "year": 2000, "tonnes": 5e-324}
+    assert (
+        world.client.post("/api/v1/generation-estimates", json=est, headers=world.headers("admin")).status_code == 201
+    )
+    for url in ("/api/v1/public/recovery?year=2000", "/api/v1/public/recovery/monthly?year=2000"):
+        resp = world.client.get(url)
+        assert resp.status_code == 200, url
+        assert all(r["recovery_pct"] in (0.0, None) for r in resp.get_json())
