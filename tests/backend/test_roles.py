@@ -83,6 +83,12 @@ MATRIX = [
     ("GET", "/api/v1/routes", None, STAFF),
     ("GET", "/api/v1/me", None, EVERYONE),
     ("PATCH", "/api/v1/me", lambda w: {"phone": "123"}, EVERYONE),
+    # Markets: buyers are approved by admins; listings are for staff (and buyers, not in this matrix).
+    ("GET", "/api/v1/buyers", None, ("admin",)),
+    ("GET", "/api/v1/listings", None, ("dispatcher", "operator", "admin")),
+    ("GET", "/api/v1/me/bids", None, ()),
+    ("GET", "/api/v1/prices/index", None, EVERYONE),
+    ("GET", "/api/v1/prices/proposal", None, ("operator", "admin")),
 ]
 
 
