@@ -21,10 +21,12 @@ from backend.core.models import import_all_models
 from backend.drivers import api as drivers_api
 from backend.drivers.services.assignments import assigned_driver
 from backend.intake import api as intake_api
+from backend.markets import api as markets_api
 from backend.network import api as network_api
 from backend.notifications import api as notifications_api
 from backend.planning import api as planning_api
 from backend.planning.services.dispatch import set_crew_source
+from backend.public import api as public_api
 from backend.reporting import api as reporting_api
 from backend.roads import api as roads_api
 from backend.telemetry import api as telemetry_api
@@ -41,7 +43,9 @@ API_MODULES = (
     planning_api,
     drivers_api,
     intake_api,
+    markets_api,
     reporting_api,
+    public_api,
     audit_log_api,
     roads_api,
 )

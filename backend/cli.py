@@ -9,6 +9,7 @@ from backend.app import create_app
 from backend.core import cli as core_cli
 from backend.demo import cli as demo_cli
 from backend.drivers import cli as drivers_cli
+from backend.markets import cli as markets_cli
 from backend.notifications import cli as notifications_cli
 from backend.planning import cli as planning_cli
 from backend.reporting import cli as reporting_cli
@@ -25,6 +26,7 @@ PACKAGES = (
     runtime_cli,
     planning_cli,
     drivers_cli,
+    markets_cli,
     reporting_cli,
     roads_cli,
     twin_cli,

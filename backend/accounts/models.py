@@ -1,4 +1,4 @@
-"""People: residents, drivers, dispatchers, sorting-center operators, admins."""
+"""People: residents, drivers, dispatchers, operators (of a sorting center or a market), admins, buyers."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from backend.network.models import Site
 class User(Timestamped, Base):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('resident', 'driver', 'dispatcher', 'operator', 'admin', 'agent')", name="role"),
+        CheckConstraint(
+            "role IN ('resident', 'driver', 'dispatcher', 'operator', 'admin', 'agent', 'buyer')", name="role"
+        ),
         CheckConstraint("role != 'operator' OR sorting_center_id IS NOT NULL", name="operator_center"),
         CheckConstraint("lat IS NULL OR (lat >= -90 AND lat <= 90)", name="lat_range"),
         CheckConstraint("lon IS NULL OR (lon >= -180 AND lon <= 180)", name="lon_range"),

@@ -27,8 +27,9 @@ def _check_role_links(session: Session, user: User, data: dict) -> None:
         if center_id is None:
             raise Invalid.field("sorting_center_id", "an operator is bound to one sorting center")
         center = resolve(session, Site, center_id, "sorting_center_id")
-        if center.tier != "sorting_center":
-            raise Invalid.field("sorting_center_id", f"site {center_id} is not a sorting center")
+        # An operator bound to a distribution market is that market's staff (backend.markets).
+        if center.tier not in ("sorting_center", "distribution_market"):
+            raise Invalid.field("sorting_center_id", f"site {center_id} is not a sorting center or a market")
         user.sorting_center = center
     elif center_id is not None:
         raise Invalid.field("sorting_center_id", "only operators are bound to a sorting center")

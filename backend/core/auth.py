@@ -19,7 +19,8 @@ from flask_smorest import abort
 from backend.core.errors import Unauthorized
 
 # agent: the call center's staff, who book for residents who phone in (backend/channels).
-ROLES = ("resident", "driver", "dispatcher", "operator", "admin", "agent")
+# A buyer is a recycling enterprise (利用企业) that buys sorted material at the markets.
+ROLES = ("resident", "driver", "dispatcher", "operator", "admin", "agent", "buyer")
 # Not the agent: an agent sees residents and their bookings, not the fleet or the bins.
 STAFF_ROLES = ("driver", "dispatcher", "operator", "admin")
 

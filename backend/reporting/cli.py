@@ -21,11 +21,13 @@ def audit_command(tolerance_pct: float, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps({"rows": rows, "discrepancies": problems}, indent=1))
     else:
-        click.echo(f"{'center':34} {'category':18} {'collected':>10} {'intake':>10} {'shipped':>10} {'stock':>10}")
+        click.echo(
+            f"{'center':34} {'category':18} {'collected':>10} {'intake':>10} {'shipped':>10} {'stock':>10} {'sold':>10}"
+        )
         for r in rows:
             click.echo(
                 f"{r['center'][:34]:34} {r['category']:18} {r['collected_kg']:10.1f} {r['intake_kg']:10.1f} "
-                f"{r['shipped_kg']:10.1f} {r['stock_kg']:10.1f}"
+                f"{r['shipped_kg']:10.1f} {r['stock_kg']:10.1f} {r['sold_kg']:10.1f}"
             )
         click.echo(f"{len(problems)} discrepancies")
         for p in problems:

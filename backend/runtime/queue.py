@@ -33,6 +33,7 @@ from flask import Flask
 from backend.channels import jobs as channel_jobs
 from backend.core.jobs import QueueUnavailable, RetryLater, set_sender
 from backend.drivers import jobs as drivers_jobs
+from backend.markets import jobs as markets_jobs
 from backend.notifications import jobs as notification_jobs
 from backend.planning import jobs as planning_jobs
 from backend.telemetry import jobs as telemetry_jobs
@@ -69,6 +70,7 @@ JOBS = (
     JobSpec(notification_jobs.deliver_notifications, "periodic", 10 * MINUTE_MS, 0),
     JobSpec(notification_jobs.queue_pickup_messages, "periodic", 10 * MINUTE_MS, 0),
     JobSpec(channel_jobs.generate_scheduled_pickups, "periodic", 10 * MINUTE_MS, 0),
+    JobSpec(markets_jobs.close_due_listings, "periodic", 10 * MINUTE_MS, 0),
 )
 
 

@@ -27,6 +27,7 @@ from flask import Flask
 from backend.channels import jobs as channel_jobs
 from backend.core.jobs import QueueUnavailable
 from backend.drivers import jobs as drivers_jobs
+from backend.markets import jobs as markets_jobs
 from backend.notifications import jobs as notification_jobs
 from backend.planning import jobs as planning_jobs
 from backend.runtime.queue import JobQueue, job_name
@@ -51,6 +52,7 @@ SCHEDULE = (
     Periodic(notification_jobs.deliver_notifications, "NOTIFY_EVERY_S"),
     Periodic(notification_jobs.queue_pickup_messages, "PICKUP_MESSAGES_EVERY_S"),
     Periodic(channel_jobs.generate_scheduled_pickups, "BULK_SCHEDULE_EVERY_S"),
+    Periodic(markets_jobs.close_due_listings, "MARKET_CLOSE_EVERY_S"),
 )
 
 

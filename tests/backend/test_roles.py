@@ -84,6 +84,12 @@ MATRIX = [
     ("GET", "/api/v1/me", None, EVERYONE),
     ("PATCH", "/api/v1/me", lambda w: {"phone": "123"}, EVERYONE),
     ("GET", "/api/v1/roads", None, STAFF),
+    # Markets: buyers are approved by admins; listings are for staff (and buyers, not in this matrix).
+    ("GET", "/api/v1/buyers", None, ("admin",)),
+    ("GET", "/api/v1/listings", None, ("dispatcher", "operator", "admin")),
+    ("GET", "/api/v1/me/bids", None, ()),
+    ("GET", "/api/v1/prices/index", None, EVERYONE),
+    ("GET", "/api/v1/prices/proposal", None, ("operator", "admin")),
 ]
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from backend.bookings.models import BookingItem
 from backend.intake.models import Intake, IntakeLine, Lot, StockMovement
+from backend.markets.models import Listing
 from backend.network.models import Bin, MaterialCategory, Site
 from backend.planning.models import Plan, PlanRoute, RouteStop
 from backend.reporting.services.stats import effective_intakes
@@ -50,6 +51,19 @@ def audit(session: Session, tolerance_pct: float = 10.0) -> tuple[list[dict], li
         .where(Lot.status == "received")
         .group_by(Lot.center_id, Lot.category_id),
     )
+    # Sold on at the market: what the buyers' scales found, and what those lots weighed when listed.
+    sold = _sum_by(
+        session,
+        select(Listing.center_id, Listing.category_id, func.sum(Listing.delivered_kg))
+        .where(Listing.status == "settled")
+        .group_by(Listing.center_id, Listing.category_id),
+    )
+    sold_listed = _sum_by(
+        session,
+        select(Listing.center_id, Listing.category_id, func.sum(Listing.weight_kg))
+        .where(Listing.status == "settled")
+        .group_by(Listing.center_id, Listing.category_id),
+    )
     collected: dict[tuple[int, int], float] = defaultdict(float)
     done = (
         select(Plan.center_id, RouteStop)
@@ -76,6 +90,7 @@ def audit(session: Session, tolerance_pct: float = 10.0) -> tuple[list[dict], li
             "intake_kg": round(i, 3),
             "shipped_kg": round(sh, 3),
             "stock_kg": round(s, 3),
+            "sold_kg": round(sold.get(key, 0.0), 3),
         }
         rows.append(row)
 
@@ -103,4 +118,9 @@ def audit(session: Session, tolerance_pct: float = 10.0) -> tuple[list[dict], li
             problem(
                 f"market receipt within {tolerance_pct:g}% of the lots shipped", shipped_received[key], received[key]
             )
+        if key in sold:
+            if abs(sold[key] - sold_listed[key]) > sold_listed[key] * tolerance_pct / 100:
+                problem(f"delivered to buyers within {tolerance_pct:g}% of the lots sold", sold_listed[key], sold[key])
+            if sold_listed[key] > sh + 0.01:
+                problem("sold no more than was shipped to the markets", sh, sold_listed[key])
     return rows, problems

@@ -25,8 +25,16 @@ async function signIn(username, password) {
   const tok = await api("POST", "/api/v1/auth/token", {username, password});
   localStorage.setItem("token", tok.access_token);
   localStorage.setItem("role", tok.role);
-  const home = {dispatcher: "dispatcher", admin: "dispatcher", driver: "driver", operator: "operator", agent: "agent"};
-  location.href = "/console/" + (home[tok.role] || "resident");
+  const home = {dispatcher: "dispatcher", admin: "dispatcher", driver: "driver", operator: "operator", agent: "agent",
+                buyer: "buyer"};
+  let page = home[tok.role] || "resident";
+  if (tok.role === "operator") {
+    // An operator bound to a distribution market is that market's staff: the market page.
+    const me = await api("GET", "/api/v1/me");
+    const site = await api("GET", `/api/v1/sites/${me.sorting_center_id}`);
+    if (site.tier === "distribution_market") page = "market";
+  }
+  location.href = "/console/" + page;
 }
 
 async function signOut(e) {

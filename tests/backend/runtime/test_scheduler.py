@@ -21,12 +21,14 @@ EVERY = {
     "NOTIFY_EVERY_S": 10,
     "PICKUP_MESSAGES_EVERY_S": 20,
     "BULK_SCHEDULE_EVERY_S": 20,
+    "MARKET_CLOSE_EVERY_S": 20,
 }
 JOBS = (
     "telemetry.mark_silent_bins_offline",
     "telemetry.thin_old_readings",
     "planning.recover_lost_plans",
     "telemetry.create_reading_partitions",
+    "markets.close_due_listings",
 )
 
 
@@ -73,6 +75,7 @@ def test_two_schedulers_ticking_together_queue_each_job_once_per_period(queued_a
         "notifications.deliver_notifications": 3,
         "notifications.queue_pickup_messages": 2,
         "channels.generate_scheduled_pickups": 2,
+        "markets.close_due_listings": 2,
     }
 
 
@@ -84,6 +87,7 @@ def test_two_scheduler_processes_started_by_mistake_queue_each_job_once_per_peri
         "RETENTION_EVERY_S": 1,
         "LOST_PLANS_EVERY_S": 1,
         "READINGS_PARTITIONS_EVERY_S": 1,
+        "MARKET_CLOSE_EVERY_S": 1,
     }
     schedulers = [city.start("scheduler", **every_second) for _ in range(2)]
 

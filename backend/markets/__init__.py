@@ -1,0 +1,1 @@
+"""Distribution markets as a trading venue: buyers, listings, sealed bids, settlement, the price index."""

@@ -1,0 +1,1 @@
+"""The markets domain's services: buyers, trading (listings, bids, closing), settlement, prices."""
