@@ -15,7 +15,7 @@ from backend.bookings.models import CANCELLABLE, TRANSITIONS, Booking, BookingEv
 from backend.core.common import commit, dialect_insert
 from backend.core.errors import Conflict, Invalid, NotFound
 from backend.network.models import MaterialCategory
-from backend.network.services.sites import serving_center
+from backend.network.services.sites import serving_center_id
 
 
 @dataclass(frozen=True)
@@ -72,13 +72,13 @@ def list_slots(
     """The day's windows at the center serving (lat, lon), with the room left and whether
     they can still be booked (the cutoff and the booking horizon, in the city's time)."""
     now = now or datetime.now(UTC)
-    center = serving_center(session, lat, lon, policy.service_radius_km)
+    center_id = serving_center_id(session, lat, lon, policy.service_radius_km)
     windows = policy.windows_on(day)
     used = {
         u.window_start: u
         for u in session.scalars(
             select(SlotUsage).where(
-                SlotUsage.center_id == center.id, SlotUsage.window_start.in_([a for a, _ in windows])
+                SlotUsage.center_id == center_id, SlotUsage.window_start.in_([a for a, _ in windows])
             )
         )
     }
@@ -89,7 +89,7 @@ def list_slots(
         booked = usage.booked if usage else 0
         out.append(
             {
-                "center_id": center.id,
+                "center_id": center_id,
                 "window_start": a,
                 "window_end": b,
                 "capacity": capacity,
@@ -111,19 +111,29 @@ def _insert_slot_if_missing(session: Session, center_id: int, a: datetime, b: da
     )
 
 
-def reserve(session: Session, center_id: int, a: datetime, b: datetime, capacity: int) -> int:
-    """Take one place in the window, atomically: the guarded UPDATE is the lock, so
-    concurrent bookings cannot take more places than there are."""
-    _insert_slot_if_missing(session, center_id, a, b, capacity)
-    taken = session.execute(
+def _take_place(session: Session, center_id: int, a: datetime) -> int | None:
+    """One place more in the window if it has room left: its id, else None (full or no row)."""
+    return session.scalar(
         update(SlotUsage)
         .where(SlotUsage.center_id == center_id, SlotUsage.window_start == a, SlotUsage.booked < SlotUsage.capacity)
         .values(booked=SlotUsage.booked + 1)
+        .returning(SlotUsage.id)
         .execution_options(synchronize_session=False)
     )
-    if taken.rowcount != 1:
+
+
+def reserve(session: Session, center_id: int, a: datetime, b: datetime, capacity: int) -> int:
+    """Take one place in the window, atomically: the guarded UPDATE is the lock, so
+    concurrent bookings cannot take more places than there are. The window's row is made
+    only when the first try finds none (the first booking of a window), so a booking
+    usually costs this one statement."""
+    slot_id = _take_place(session, center_id, a)
+    if slot_id is None:
+        _insert_slot_if_missing(session, center_id, a, b, capacity)
+        slot_id = _take_place(session, center_id, a)
+    if slot_id is None:
         raise Conflict("this pickup window is full", {"window_start": ["full: choose another window"]})
-    return session.scalar(select(SlotUsage.id).where(SlotUsage.center_id == center_id, SlotUsage.window_start == a))
+    return slot_id
 
 
 def release(session: Session, slot_id: int) -> None:
@@ -178,11 +188,11 @@ def create_booking(
         raise Invalid.field("lat", "give lat and lon, or set your address location in your profile")
     a, b = policy.check_bookable(data["window_start"], now)
     items = _items(session, data["items"])
-    center = serving_center(session, lat, lon, policy.service_radius_km)
-    slot_id = reserve(session, center.id, a, b, policy.capacity)
+    center_id = serving_center_id(session, lat, lon, policy.service_radius_km)
+    slot_id = reserve(session, center_id, a, b, policy.capacity)
     booking = Booking(
         resident_id=resident.id,
-        center_id=center.id,
+        center_id=center_id,
         slot_id=slot_id,
         window_start=a,
         window_end=b,
