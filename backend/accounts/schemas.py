@@ -16,6 +16,7 @@ Password = lambda **kw: fields.String(load_only=True, validate=validate.Length(8
 class ProfileSchema(StrictSchema):
     display_name = fields.String(validate=validate.Length(max=120))
     phone = fields.String(validate=validate.Length(max=32))
+    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
     address = fields.String(validate=validate.Length(max=255))
     district = fields.String(validate=validate.Length(max=80))
     lat = Latitude(allow_none=True)
