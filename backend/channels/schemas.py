@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from backend.accounts.schemas import Password, Username
+from backend.accounts.schemas import EmailAddress, Password, Username
 from backend.channels.models import ORGANISATION_KINDS
 from backend.core.schemas import Id, Latitude, Longitude, StrictSchema, TimeOfDay
 
@@ -106,7 +106,7 @@ class OrganisationContactSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(1, 120))
     role = fields.String(validate=validate.Length(max=80), metadata={"description": "e.g. caretaker"})
     phone = Phone(allow_none=True)
-    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    email = EmailAddress(allow_none=True)
     site_id = Id(allow_none=True, metadata={"description": "The site they are at (one of the organisation's)"})
     created_at = fields.DateTime(dump_only=True)
 
