@@ -26,6 +26,8 @@ class User(Timestamped, Base):
     role: Mapped[str] = mapped_column(String(16), index=True)
     display_name: Mapped[str] = mapped_column(String(120), default="")
     phone: Mapped[str] = mapped_column(String(32), default="")
+    # Optional: where e-mail notifications go (backend.notifications' SMTP sender), when given.
+    email: Mapped[str | None] = mapped_column(String(254))
     address: Mapped[str] = mapped_column(String(255), default="")
     district: Mapped[str] = mapped_column(String(80), default="")
     lat: Mapped[float | None]

@@ -12,7 +12,7 @@ from backend.core.common import apply, commit, ensure_unique, flush, get_or_404,
 from backend.core.errors import Conflict, Invalid, Unauthorized
 from backend.network.models import Site
 
-PROFILE_FIELDS = ("display_name", "phone", "address", "district", "lat", "lon")
+PROFILE_FIELDS = ("display_name", "phone", "email", "address", "district", "lat", "lon")
 MIN_PASSWORD_LENGTH = 8
 
 

@@ -17,7 +17,9 @@ from backend.channels.schemas import (
     CodeRequestSchema,
     CodeSentSchema,
     MyPhoneSchema,
+    OrganisationContactSchema,
     OrganisationSchema,
+    OrganisationSiteSchema,
     PhoneLinkSchema,
     PhoneSignUpSchema,
     ScheduleOut,
@@ -25,7 +27,14 @@ from backend.channels.schemas import (
     StatementArgs,
     StatementSchema,
 )
-from backend.channels.services import callers, organisations, phones, professional, statement_document
+from backend.channels.services import (
+    callers,
+    organisation_sites,
+    organisations,
+    phones,
+    professional,
+    statement_document,
+)
 from backend.channels.services.callers import has_account
 from backend.core import idempotency
 from backend.core.api import Blueprint, page
@@ -243,6 +252,46 @@ class OrganisationView(MethodView):
         return organisations.visible(db.session, current_user(), org_id)
 
 
+@orgs.route("/<int:org_id>/sites")
+class Sites(MethodView):
+    @roles(orgs, *ORG_ROLES)
+    @orgs.response(200, OrganisationSiteSchema(many=True))
+    @orgs.alt_response(404, description="No such organisation, or not yours")
+    def get(self, org_id):
+        """The organisation's pickup sites"""
+        return organisation_sites.sites(db.session, organisations.visible(db.session, current_user(), org_id))
+
+    @roles(orgs, *ORG_ROLES)
+    @orgs.arguments(OrganisationSiteSchema)
+    @orgs.response(201, OrganisationSiteSchema)
+    @orgs.alt_response(404, description="No such organisation, or not yours")
+    @orgs.alt_response(409, description="The organisation has a site of that name")
+    def post(self, data, org_id):
+        """Add a pickup site (a campus, a branch) with its location"""
+        org = organisations.visible(db.session, current_user(), org_id)
+        return organisation_sites.add_site(db.session, current_user(), org, data)
+
+
+@orgs.route("/<int:org_id>/contacts")
+class Contacts(MethodView):
+    @roles(orgs, *ORG_ROLES)
+    @orgs.response(200, OrganisationContactSchema(many=True))
+    @orgs.alt_response(404, description="No such organisation, or not yours")
+    def get(self, org_id):
+        """The organisation's contacts"""
+        return organisation_sites.contacts(db.session, organisations.visible(db.session, current_user(), org_id))
+
+    @roles(orgs, *ORG_ROLES)
+    @orgs.arguments(OrganisationContactSchema)
+    @orgs.response(201, OrganisationContactSchema)
+    @orgs.alt_response(404, description="No such organisation, or not yours")
+    @orgs.alt_response(422, description="No phone or e-mail, a number not valid, or a site not the organisation's")
+    def post(self, data, org_id):
+        """Add a contact (name, role, phone or e-mail, at a site)"""
+        org = organisations.visible(db.session, current_user(), org_id)
+        return organisation_sites.add_contact(db.session, _config(), current_user(), org, data)
+
+
 @orgs.route("/<int:org_id>/schedules")
 class Schedules(MethodView):
     @roles(orgs, *ORG_ROLES)
@@ -256,7 +305,9 @@ class Schedules(MethodView):
     @orgs.arguments(ScheduleSchema)
     @orgs.response(201, ScheduleOut)
     @orgs.alt_response(404, description="No such organisation, or not yours")
-    @orgs.alt_response(422, description="Not a window's start, below the bulk minimum, or not a kg category")
+    @orgs.alt_response(
+        422, description="Not a window's start, below the bulk minimum, not a kg category, or not one of its sites"
+    )
     def post(self, data, org_id):
         """Add a recurring bulk pickup (every weekday N, in a window, about so many kg)"""
         org = organisations.visible(db.session, current_user(), org_id)

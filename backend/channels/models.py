@@ -54,6 +54,41 @@ class Organisation(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class OrganisationSite(Base):
+    """One of an organisation's pickup sites (a campus, a branch, a warehouse), with its own
+    location; a recurring pickup is collected at one of them."""
+
+    __tablename__ = "organisation_sites"
+    __table_args__ = (
+        CheckConstraint("lat >= -90 AND lat <= 90 AND lon >= -180 AND lon <= 180", name="location"),
+        UniqueConstraint("organisation_id", "name", name="uq_organisation_sites_org_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(String(255))
+    lat: Mapped[float]
+    lon: Mapped[float]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OrganisationContact(Base):
+    """A person to call about an organisation's pickups (the caretaker, the store manager);
+    not a sign-in: the account holder is the organisation's account."""
+
+    __tablename__ = "organisation_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(80), default="")
+    phone: Mapped[str | None] = mapped_column(String(16))  # E.164
+    email: Mapped[str | None] = mapped_column(String(254))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("organisation_sites.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class PickupSchedule(Base):
     """A recurring bulk pickup: every <weekday> in the window starting at <window_start>,
     about <estimated_kg> of one category."""
@@ -66,6 +101,8 @@ class PickupSchedule(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    # Where it is collected: one of the organisation's sites; none: its registered address.
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("organisation_sites.id"), index=True)
     weekday: Mapped[int]  # Monday 0
     window_start: Mapped[time]
     category_id: Mapped[int] = mapped_column(ForeignKey("material_categories.id"))
@@ -74,6 +111,7 @@ class PickupSchedule(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     category: Mapped[MaterialCategory] = relationship()
+    site: Mapped[OrganisationSite | None] = relationship()
 
 
 class ScheduledPickup(Base):

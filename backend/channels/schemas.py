@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from backend.accounts.schemas import Password, Username
+from backend.accounts.schemas import EmailAddress, Password, Username
 from backend.channels.models import ORGANISATION_KINDS
 from backend.core.schemas import Id, Latitude, Longitude, StrictSchema, TimeOfDay
 
@@ -92,8 +92,30 @@ class OrganisationSchema(StrictSchema):
     created_at = fields.DateTime(dump_only=True)
 
 
+class OrganisationSiteSchema(StrictSchema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(1, 120))
+    address = fields.String(required=True, validate=validate.Length(1, 255))
+    lat = Latitude(required=True)
+    lon = Longitude(required=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class OrganisationContactSchema(StrictSchema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(1, 120))
+    role = fields.String(validate=validate.Length(max=80), metadata={"description": "e.g. caretaker"})
+    phone = Phone(allow_none=True)
+    email = EmailAddress(allow_none=True)
+    site_id = Id(allow_none=True, metadata={"description": "The site they are at (one of the organisation's)"})
+    created_at = fields.DateTime(dump_only=True)
+
+
 class ScheduleSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
+    site_id = Id(
+        allow_none=True, metadata={"description": "One of the organisation's sites; none: its registered address"}
+    )
     weekday = fields.Integer(required=True, validate=validate.Range(0, 6), metadata={"description": "Monday 0"})
     window_start = TimeOfDay(required=True, metadata={"description": "Start of one of the pickup windows"})
     category = fields.String(required=True, validate=validate.Length(1, 40))

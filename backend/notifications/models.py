@@ -14,6 +14,8 @@ NOTIFICATION_KINDS = ("one_time_code", "reminder", "on_its_way", "collected")
 # Residents may turn these off; a one-time code is what they asked for, so it always goes.
 OPTIONAL_KINDS = ("reminder", "on_its_way", "collected")
 NOTIFICATION_STATUSES = ("pending", "sending", "sent", "failed")
+# How a message leaves: "sms" through NOTIFY_CHANNEL's sender, "email" over SMTP.
+NOTIFICATION_CHANNELS = ("sms", "email")
 
 
 class Notification(Base):
@@ -29,6 +31,7 @@ class Notification(Base):
             name="kind",
         ),
         CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status"),
+        CheckConstraint("channel IN ('sms', 'email')", name="channel"),
         Index("ix_notifications_status_due", "status", "not_before"),
     )
 
@@ -37,7 +40,9 @@ class Notification(Base):
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     dedupe_key: Mapped[str] = mapped_column(String(120))
-    recipient: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(8), default="sms", server_default="sms")
+    # An E.164 number for "sms", an address for "email".
+    recipient: Mapped[str] = mapped_column(String(254))
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(8), default="pending")
     # Not before this moment: retries back off, and quiet hours push a message to the morning.

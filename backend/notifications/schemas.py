@@ -21,6 +21,7 @@ class NotificationSchema(StrictSchema):
     id = fields.Integer()
     kind = fields.String(validate=validate.OneOf(NOTIFICATION_KINDS))
     booking_id = fields.Integer(allow_none=True)
+    channel = fields.String()
     status = fields.String()
     # A code is for the phone it was texted to, not for whoever holds the session.
     body = fields.Function(lambda n: "(one-time code)" if n.kind == "one_time_code" else n.body)

@@ -1,4 +1,4 @@
-"""The console (pages for dispatchers, operators, residents, buyers and market staff, and the
+"""The console (pages for dispatchers, operators, residents, organisations, buyers and market staff, and the
 public figures page that needs no sign-in), Swagger UI's assets and
 the twin report. Pages are shells: their data comes from the API with the signed-in
 user's token, so they enforce exactly the API's permissions."""
@@ -13,7 +13,7 @@ from swagger_ui_bundle import swagger_ui_path
 from backend.web.i18n import current_language, table
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
-PAGES = ("login", "dispatcher", "operator", "resident", "driver", "agent", "buyer", "market", "public")
+PAGES = ("login", "dispatcher", "operator", "resident", "driver", "agent", "buyer", "market", "public", "organisation")
 # The twin's report is a static page with a <style> of its own and no script at all.
 TWIN_REPORT_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 

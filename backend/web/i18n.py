@@ -144,6 +144,17 @@ TEXT = {
     "open": ("竞价中", "open"),
     "awarded": ("已成交", "awarded"),
     "unsold": ("流拍", "unsold"),
+    # an organisation's page
+    "organisation": ("单位", "Organisation"),
+    "pickup_schedule": ("定期大件收运", "Recurring pickups"),
+    "pickup_sites": ("收运地点", "Pickup sites"),
+    "org_pickups": ("收运记录", "Pickups"),
+    "statements": ("月度对账单", "Monthly statements"),
+    "print_statement": ("打印对账单", "Printable statement"),
+    "statement_balance": ("结余", "Balance"),
+    "active": ("有效", "active"),
+    "inactive": ("已停用", "inactive"),
+    "no_organisation": ("您的账号没有登记单位", "No organisation is registered for your account"),
     # booking statuses, as the API names them
     "requested": ("已预约", "requested"),
     "scheduled": ("已排班", "scheduled"),

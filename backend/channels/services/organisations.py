@@ -15,6 +15,7 @@ from backend.audit_log.services import record, snapshot
 from backend.bookings import services as bookings
 from backend.bookings.models import Booking
 from backend.channels.models import Organisation, PickupSchedule, ScheduledPickup
+from backend.channels.services import organisation_sites
 from backend.core.common import commit, dialect_insert, ensure_unique, flush, resolve
 from backend.core.errors import Invalid, NotFound, ServiceError
 from backend.intake.models import BookingWeight, Intake
@@ -73,8 +74,10 @@ def add_schedule(session: Session, policy, config, actor: User, org: Organisatio
     category = session.scalar(select(MaterialCategory).where(MaterialCategory.code == data["category"]))
     if category is None or not category.active or category.unit != "kg":
         raise Invalid.field("category", "an active category counted in kg")
+    site = organisation_sites.site_of(session, org, data.get("site_id"))
     schedule = PickupSchedule(
         organisation_id=org.id,
+        site_id=site.id if site is not None else None,
         weekday=data["weekday"],
         window_start=data["window_start"],
         category_id=category.id,
@@ -123,13 +126,15 @@ def generate(session: Session, policy, now: datetime | None = None) -> dict[str,
 
 
 def _book_day(session, policy, schedule, org, account, pickup_id, start, now, counts) -> None:
+    place = schedule.site or org  # collected at its site, else at the registered address
     data = {
-        "lat": org.lat,
-        "lon": org.lon,
-        "address": org.address,
+        "lat": place.lat,
+        "lon": place.lon,
+        "address": place.address,
         "window_start": start,
         "items": [{"category": schedule.category.code, "quantity": schedule.estimated_kg}],
-        "note": f"bulk pickup: {org.name} (schedule {schedule.id})",
+        "note": f"bulk pickup: {org.name}{f' - {schedule.site.name}' if schedule.site else ''}"
+        f" (schedule {schedule.id})",
     }
     try:
         booking = bookings.create_booking(session, policy, account, data, now=now)

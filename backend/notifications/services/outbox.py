@@ -37,6 +37,7 @@ def add(
     booking_id: int | None = None,
     expires_at: datetime | None = None,
     now: datetime | None = None,
+    channel: str = "sms",
 ) -> bool:
     """Put a message in the outbox unless one with ``dedupe_key`` is there already or the
     resident opted out of its kind; the caller commits. True when it was added."""
@@ -46,6 +47,7 @@ def add(
         dialect_insert(session)(Notification)
         .values(
             kind=kind,
+            channel=channel,
             recipient=recipient,
             dedupe_key=dedupe_key[:120],
             body=body,

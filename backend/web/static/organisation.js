@@ -1,0 +1,87 @@
+// An organisation's page (its account holder, or staff): its recurring pickups and sites, the
+// pickups they became, and the monthly statements with the printable one of each month.
+requireSignIn();
+const MONTHS_SHOWN = 6;
+let organisations = [];
+
+async function init() {
+  try {
+    organisations = await api("GET", "/api/v1/organisations?page_size=100");
+  } catch (err) { document.getElementById("org-error").textContent = err.message; return; }
+  if (!organisations.length) { document.getElementById("org-error").textContent = t("no_organisation"); return; }
+  const select = document.getElementById("org-select");
+  select.replaceChildren(...organisations.map((o) => el("option", {value: o.id}, o.name)));
+  select.addEventListener("change", () => openOrganisation(Number(select.value)));
+  // The console's CSS shows labels as blocks, which overrides the hidden attribute.
+  document.getElementById("org-choice").style.display = organisations.length < 2 ? "none" : "";
+  await openOrganisation(organisations[0].id);
+}
+
+function weekdayName(n) {
+  // 2024-01-01 was a Monday: the API's weekday 0.
+  return new Date(Date.UTC(2024, 0, 1 + n)).toLocaleDateString(LANG === "zh" ? "zh-CN" : "en", {weekday: "long", timeZone: "UTC"});
+}
+
+// The months up to the latest pickup's (booked ahead, it may be next month's), newest first.
+function lastMonths(n, pickups) {
+  const latest = Math.max(Date.now(), ...pickups.map((b) => Date.parse(b.window_start)));
+  const end = new Date(latest), out = [];
+  for (let i = 0; i < n; i++) {
+    const d = new Date(end.getFullYear(), end.getMonth() - i, 1);
+    out.push(`${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}`);
+  }
+  return out;
+}
+
+async function openOrganisation(id) {
+  const org = organisations.find((o) => o.id === id);
+  document.getElementById("org-name").textContent = org.name;
+  document.getElementById("org-code").textContent = org.credit_code;
+  document.getElementById("org-address").textContent = org.address;
+  const [sites, schedules] = await Promise.all([
+    api("GET", `/api/v1/organisations/${id}/sites`), api("GET", `/api/v1/organisations/${id}/schedules`)]);
+  const siteName = Object.fromEntries(sites.map((s) => [s.id, s.name]));
+  document.getElementById("sites").replaceChildren(...sites.map((s) => el("tr", {class: "site"},
+    el("td", {}, s.name), el("td", {}, s.address), el("td", {}, `${fmt(s.lat, 4)}, ${fmt(s.lon, 4)}`))));
+  document.getElementById("schedules").replaceChildren(...schedules.map((s) => el("tr", {class: "schedule"},
+    el("td", {}, weekdayName(s.weekday)), el("td", {}, s.window_start.slice(0, 5)), el("td", {}, s.category),
+    el("td", {}, `${fmt(s.estimated_kg, 0)} kg`), el("td", {}, s.site_id ? siteName[s.site_id] : org.address),
+    el("td", {}, t(s.active ? "active" : "inactive")))));
+  const pickups = await loadPickups(org);
+  await loadStatements(org, pickups);
+}
+
+async function loadPickups(org) {
+  // The organisation's pickups are its account's bookings (the holder sees their own).
+  const mine = (await api("GET", "/api/v1/bookings?page_size=50"))
+    .sort((a, b) => Date.parse(a.window_start) - Date.parse(b.window_start));
+  document.getElementById("pickups").replaceChildren(...mine.map((b) => el("tr", {class: "pickup"},
+    el("td", {}, `#${b.id}`), el("td", {}, new Date(b.window_start).toLocaleString()), el("td", {}, b.address),
+    el("td", {}, b.items.map((i) => `${i.category} ${i.quantity}`).join(", ")),
+    el("td", {class: "status", "data-status": b.status}, t(b.status)))));
+  return mine;
+}
+
+async function loadStatements(org, pickups) {
+  const months = lastMonths(MONTHS_SHOWN, pickups);
+  const statements = await Promise.all(months.map((m) =>
+    api("GET", `/api/v1/organisations/${org.id}/statement?month=${m}`)));
+  document.getElementById("statements").replaceChildren(...statements.map((s) => el("tr", {class: "statement"},
+    el("td", {}, s.month), el("td", {}, `${s.lines.length} ${t("org_pickups")}`),
+    el("td", {class: "kg"}, `${fmt(s.total_kg, 1)} kg`), el("td", {class: "balance"}, `${t("statement_balance")} ${s.balance}`),
+    el("td", {}, el("a", {href: `/api/v1/organisations/${org.id}/statement.html?month=${s.month}`,
+      class: "print", onclick: (e) => openPrintable(e, org.id, s.month)}, t("print_statement"))))));
+}
+
+// The printable statement needs the token, which a plain link does not send: fetch it and
+// open the document from memory in a new tab.
+async function openPrintable(e, orgId, month) {
+  e.preventDefault();
+  const tab = window.open("", "_blank");
+  const resp = await fetch(`/api/v1/organisations/${orgId}/statement.html?month=${month}`,
+    {headers: {Authorization: "Bearer " + localStorage.getItem("token")}});
+  if (!resp.ok) { tab.close(); document.getElementById("statement-error").textContent = resp.statusText; return; }
+  tab.location.href = URL.createObjectURL(new Blob([await resp.text()], {type: "text/html"}));
+}
+
+init();
