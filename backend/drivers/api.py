@@ -22,7 +22,9 @@ from backend.drivers.schemas import (
     DriverEventSchema,
     LearnedArgs,
     LearnedServiceTimesSchema,
+    LegArgs,
     LiveRouteSchema,
+    NextLegSchema,
     PhoneSettingsSchema,
     PhotoArgs,
     PhotoDataSchema,
@@ -32,7 +34,7 @@ from backend.drivers.schemas import (
     PositionSchema,
     TimingsSchema,
 )
-from backend.drivers.services import assignments, events, live, photos
+from backend.drivers.services import assignments, events, legs, live, photos
 from backend.drivers.services.photos import PhotoSettings
 from backend.planning.services.routes import city_today
 
@@ -98,6 +100,19 @@ class LiveRoutes(MethodView):
         truck's last position and its delay against the plan.
         """
         return live.live_day(db.session, current_user(), _day(args), args.get("center_id"))
+
+
+@blp.route("/routes/<int:route_id>/next-leg")
+class NextLeg(MethodView):
+    @roles(blp, *READERS)
+    @blp.arguments(LegArgs, location="query")
+    @blp.response(200, NextLegSchema)
+    @blp.alt_response(404, description="No such route, or not one this user may see (another driver's is 404)")
+    @blp.alt_response(422, description="lat without lon, or out of range")
+    def get(self, args, route_id):
+        """The leg to the route's next open stop, along the streets where a road network is loaded, else straight"""
+        here = (args["lat"], args["lon"]) if "lat" in args else None
+        return legs.next_leg(db.session, current_app.config, current_user(), route_id, here)
 
 
 @blp.route("/routes/<int:route_id>/events")

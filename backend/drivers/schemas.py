@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_smorest.fields import Upload
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from backend.core.schemas import Day, Id, Latitude, Longitude, Moment, StrictSchema
 from backend.drivers.models import EVENT_TYPES, MISS_REASONS, PHOTO_TYPES
@@ -158,3 +158,28 @@ class TimingsSchema(StrictSchema):
     planned_travel_s = fields.Float()
     actual_travel_s = fields.Float()
     service_s_by_kind = fields.Dict(keys=fields.String(), values=fields.Float())
+
+
+class LegArgs(StrictSchema):
+    lat = Latitude(
+        metadata={"description": "with lon: where the phone is (default: the last stop finished, else the center)"}
+    )
+    lon = Longitude(metadata={"description": "with lat"})
+
+    @validates_schema
+    def _both_or_neither(self, data, **kwargs):
+        if ("lat" in data) != ("lon" in data):
+            raise ValidationError("give lat and lon together", "lon" if "lat" in data else "lat")
+
+
+class NextLegSchema(StrictSchema):
+    route_id = fields.Integer()
+    stop_id = fields.Integer(allow_none=True, metadata={"description": "The next open stop (None: none left)"})
+    seq = fields.Integer(allow_none=True)
+    origin = fields.String(metadata={"description": "position (the phone's), last_stop (finished), center"})
+    geometry = fields.String(
+        allow_none=True, metadata={"description": "streets (a road network is loaded and reaches the stop), straight"}
+    )
+    points = fields.List(fields.List(fields.Float()), metadata={"description": "[lat, lon] vertices in order"})
+    distance_m = fields.Float(allow_none=True, metadata={"description": "Along the streets"})
+    duration_s = fields.Float(allow_none=True, metadata={"description": "Along the streets"})
