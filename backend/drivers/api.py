@@ -158,6 +158,7 @@ class StopPhotos(MethodView):
         409, description="The stop is neither missed nor a collected pickup, or the plan is not dispatched"
     )
     @blp.alt_response(422, description="Not base64, not an image of the declared type, or too large")
+    @blp.alt_response(503, description="The configured S3-compatible photo store did not take the photo")
     def post(self, args, files, stop_id):
         """A photo as proof of service (a missed stop, a collected pickup): JPEG, PNG or WebP, sized down on upload"""
         raw = files["photo"].read(_photo_settings().max_bytes + 1)
@@ -170,6 +171,7 @@ class Photo(MethodView):
     @roles(blp)
     @blp.response(200, PhotoDataSchema)
     @blp.alt_response(404, description="No such photo, or not one this user may see")
+    @blp.alt_response(503, description="The configured S3-compatible photo store did not answer")
     def get(self, photo_id):
         """A photo with its JPEG (base64): dispatch staff, the route's driver and operators, the booking's resident"""
         return photos.get_photo(db.session, _photo_settings(), current_user(), str(photo_id))
