@@ -111,8 +111,7 @@ class NextLeg(MethodView):
     @blp.alt_response(422, description="lat without lon, or out of range")
     def get(self, args, route_id):
         """The leg to the route's next open stop, along the streets where a road network is loaded, else straight"""
-        here = (args["lat"], args["lon"]) if "lat" in args else None
-        return legs.next_leg(db.session, current_app.config, current_user(), route_id, here)
+        return legs.next_leg(db.session, current_app.config, current_user(), route_id, args)
 
 
 @blp.route("/routes/<int:route_id>/events")

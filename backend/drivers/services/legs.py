@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
+from backend.core.errors import Invalid
 from backend.network.models import Site
 from backend.planning.models import Plan, RouteStop
 from backend.planning.services.routes import get_visible_route
@@ -33,11 +34,14 @@ def _start(session: Session, stops: list[RouteStop], plan: Plan) -> tuple[tuple[
     return (center.lat, center.lon), "center"
 
 
-def next_leg(
-    session: Session, config: Mapping[str, Any], user: User, route_id: int, here: tuple[float, float] | None
-) -> dict:
-    """The leg to the next open stop of a route ``user`` may see (no stop left: no leg)."""
+def next_leg(session: Session, config: Mapping[str, Any], user: User, route_id: int, args: dict) -> dict:
+    """The leg to the next open stop of a route ``user`` may see (no stop left: no leg), from
+    the phone's position when ``args`` gives lat and lon."""
     route = get_visible_route(session, user, route_id)
+    given = [k for k in ("lat", "lon") if k in args]
+    if len(given) == 1:
+        raise Invalid.field("lon" if given == ["lat"] else "lat", "lat and lon go together")
+    here = (args["lat"], args["lon"]) if given else None
     stops = sorted(route.stops, key=lambda s: s.seq)
     target = next((s for s in stops if s.status in OPEN), None)
     out: dict[str, Any] = {"route_id": route.id, "stop_id": None, "seq": None, "geometry": None, "points": []}
