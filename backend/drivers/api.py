@@ -22,7 +22,9 @@ from backend.drivers.schemas import (
     DriverEventSchema,
     LearnedArgs,
     LearnedServiceTimesSchema,
+    LegArgs,
     LiveRouteSchema,
+    NextLegSchema,
     PhoneSettingsSchema,
     PhotoArgs,
     PhotoDataSchema,
@@ -32,7 +34,7 @@ from backend.drivers.schemas import (
     PositionSchema,
     TimingsSchema,
 )
-from backend.drivers.services import assignments, events, live, photos
+from backend.drivers.services import assignments, events, legs, live, photos
 from backend.drivers.services.photos import PhotoSettings
 from backend.planning.services.routes import city_today
 
@@ -100,6 +102,18 @@ class LiveRoutes(MethodView):
         return live.live_day(db.session, current_user(), _day(args), args.get("center_id"))
 
 
+@blp.route("/routes/<int:route_id>/next-leg")
+class NextLeg(MethodView):
+    @roles(blp, *READERS)
+    @blp.arguments(LegArgs, location="query")
+    @blp.response(200, NextLegSchema)
+    @blp.alt_response(404, description="No such route, or not one this user may see (another driver's is 404)")
+    @blp.alt_response(422, description="lat without lon, or out of range")
+    def get(self, args, route_id):
+        """The leg to the route's next open stop, along the streets where a road network is loaded, else straight"""
+        return legs.next_leg(db.session, current_app.config, current_user(), route_id, args)
+
+
 @blp.route("/routes/<int:route_id>/events")
 class RouteEvents(MethodView):
     @roles(blp, *READERS)
@@ -143,6 +157,7 @@ class StopPhotos(MethodView):
         409, description="The stop is neither missed nor a collected pickup, or the plan is not dispatched"
     )
     @blp.alt_response(422, description="Not base64, not an image of the declared type, or too large")
+    @blp.alt_response(503, description="The configured S3-compatible photo store did not take the photo")
     def post(self, args, files, stop_id):
         """A photo as proof of service (a missed stop, a collected pickup): JPEG, PNG or WebP, sized down on upload"""
         raw = files["photo"].read(_photo_settings().max_bytes + 1)
@@ -155,6 +170,7 @@ class Photo(MethodView):
     @roles(blp)
     @blp.response(200, PhotoDataSchema)
     @blp.alt_response(404, description="No such photo, or not one this user may see")
+    @blp.alt_response(503, description="The configured S3-compatible photo store did not answer")
     def get(self, photo_id):
         """A photo with its JPEG (base64): dispatch staff, the route's driver and operators, the booking's resident"""
         return photos.get_photo(db.session, _photo_settings(), current_user(), str(photo_id))

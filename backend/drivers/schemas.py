@@ -158,3 +158,26 @@ class TimingsSchema(StrictSchema):
     planned_travel_s = fields.Float()
     actual_travel_s = fields.Float()
     service_s_by_kind = fields.Dict(keys=fields.String(), values=fields.Float())
+
+
+class LegArgs(StrictSchema):
+    """lat and lon come together: a rule OpenAPI 3.0 cannot state for query parameters, so the
+    service checks it (422 naming the field) and the descriptions say it (like NearArgs)."""
+
+    lat = Latitude(
+        metadata={"description": "with lon: where the phone is (default: the last stop finished, else the center)"}
+    )
+    lon = Longitude(metadata={"description": "with lat"})
+
+
+class NextLegSchema(StrictSchema):
+    route_id = fields.Integer()
+    stop_id = fields.Integer(allow_none=True, metadata={"description": "The next open stop (None: none left)"})
+    seq = fields.Integer(allow_none=True)
+    origin = fields.String(metadata={"description": "position (the phone's), last_stop (finished), center"})
+    geometry = fields.String(
+        allow_none=True, metadata={"description": "streets (a road network is loaded and reaches the stop), straight"}
+    )
+    points = fields.List(fields.List(fields.Float()), metadata={"description": "[lat, lon] vertices in order"})
+    distance_m = fields.Float(allow_none=True, metadata={"description": "Along the streets"})
+    duration_s = fields.Float(allow_none=True, metadata={"description": "Along the streets"})

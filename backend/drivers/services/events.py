@@ -18,6 +18,7 @@ from backend.network.models import Bin
 from backend.planning.models import RouteStop
 from backend.planning.services.progress import advance_stop
 from backend.planning.services.routes import get_visible_route
+from backend.telemetry.services.readings import record_fill_seen
 
 # A phone's clock may run a little fast; an event further in the future is a wrong clock.
 CLOCK_SKEW = timedelta(minutes=10)
@@ -101,6 +102,9 @@ def record_event(session: Session, user: User, stop_id: int, data: dict, now: da
     event.applied = advance_stop(
         session, stop, STOP_STATUS[kind], event.happened_at, user.id, quantity_kg=event.quantity_kg, reason=reason
     )
+    if kind == "collected" and event.fill_pct is not None and stop.bin_id is not None:
+        # What the driver saw is a true point of the bin's fill: the forecasts learn from it.
+        record_fill_seen(session, stop.bin_id, event.happened_at, event.fill_pct)
     try:
         session.commit()
     except IntegrityError:

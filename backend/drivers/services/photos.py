@@ -1,7 +1,8 @@
 """Photos as proof of service: a missed stop, a collected pickup. Checked to be an image of an
 allowed type and size, sized down (longest side DRIVER_PHOTO_MAX_PX) and re-encoded as JPEG,
 which also drops the camera's metadata (its GPS position, the phone's model), and stored in a
-local folder. Shown to dispatch staff, the route's driver, and the resident of the booking."""
+local folder or an S3-compatible store (``photo_store``). Shown to dispatch staff, the route's
+driver, and the resident of the booking."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import base64
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import func, select
@@ -21,6 +21,7 @@ from backend.bookings.models import Booking
 from backend.core.errors import Conflict, Invalid, NotFound
 from backend.drivers.models import PHOTO_TYPES, StopPhoto
 from backend.drivers.services.access import reportable_stop, visible_stop
+from backend.drivers.services.photo_store import PhotoStore, StoreUnavailable, store_from_config
 from backend.planning.models import PlanRoute, RouteStop
 
 # A decompression bomb (a small file that decodes to gigapixels) is refused before decoding.
@@ -29,14 +30,14 @@ MAX_PIXELS = 40_000_000
 
 @dataclass(frozen=True)
 class PhotoSettings:
-    folder: Path
+    store: PhotoStore
     max_bytes: int
     max_px: int
 
     @classmethod
     def from_config(cls, cfg, instance_path: str) -> PhotoSettings:
-        folder = Path(cfg["DRIVER_PHOTO_DIR"] or Path(instance_path) / "photos")
-        return cls(folder, int(cfg["DRIVER_PHOTO_MAX_BYTES"]), int(cfg["DRIVER_PHOTO_MAX_PX"]))
+        store = store_from_config(cfg, instance_path)
+        return cls(store, int(cfg["DRIVER_PHOTO_MAX_BYTES"]), int(cfg["DRIVER_PHOTO_MAX_PX"]))
 
 
 def _existing(session: Session, photo_id: str) -> StopPhoto | None:
@@ -76,7 +77,6 @@ def add_photo(
     if not (stop.status == "missed" or (stop.status == "done" and stop.booking_id is not None)):
         raise Conflict("a photo goes with a missed stop or a collected pickup: report that first")
     jpeg, width, height = _decode(settings, raw)
-    settings.folder.mkdir(parents=True, exist_ok=True)
     name = f"{data['id']}.jpg"
     photo = StopPhoto(
         photo_id=data["id"],
@@ -94,8 +94,11 @@ def add_photo(
     session.add(photo)
     try:
         session.flush()
-        (settings.folder / name).write_bytes(jpeg)
+        settings.store.put(name, jpeg)
         session.commit()
+    except StoreUnavailable:
+        session.rollback()  # no row for a photo the store did not take
+        raise
     except IntegrityError:
         session.rollback()
         return _existing(session, data["id"]), False
@@ -118,10 +121,10 @@ def get_photo(session: Session, settings: PhotoSettings, user: User, photo_id: s
     photo = _existing(session, photo_id)
     if photo is None or not _may_see(session, user, photo):
         raise NotFound(f"photo {photo_id} not found")
-    path = settings.folder / photo.path
-    if not path.is_file():
+    data = settings.store.get(photo.path)
+    if data is None:
         raise NotFound(f"photo {photo_id} is no longer stored")
-    return {**photo_meta(photo), "data": base64.b64encode(path.read_bytes()).decode()}
+    return {**photo_meta(photo), "data": base64.b64encode(data).decode()}
 
 
 def photo_meta(photo: StopPhoto) -> dict:

@@ -235,6 +235,33 @@ def record_emptying(session: Session, bin_id: int, at: datetime) -> None:
     session.commit()
 
 
+def _aware(t: datetime) -> datetime:
+    return t if t.tzinfo is not None else t.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+
+
+def record_fill_seen(session: Session, bin_id: int, at: datetime, fill_pct: float) -> bool:
+    """A driver saw the bin ``fill_pct`` full at ``at`` and emptied it: for a bin whose sensor
+    reports (readings within the forecast's window), two observations join its history: the
+    fill seen at ``at`` (no distance: no sensor measured it) and the empty bin a second later.
+    The cycle that ended gets a true last point (a rate for a day the sensor reported too
+    little), and the forecast restarts from empty instead of from the last sensor reading
+    before the collection. A bin without sensor readings gets none: a forecast of two points
+    and no rate would stay at zero and take the bin off its round. True when stored; the
+    caller commits."""
+    from backend.telemetry.services.forecast import HISTORY
+
+    # The state's last reading is the sensor's own (observations leave the state alone).
+    state = session.get(BinState, bin_id)
+    last = state.last_reading_at if state is not None else None
+    if last is None or _aware(last) < at - HISTORY:
+        return False
+    for when, fill in ((at, fill_pct), (at + timedelta(seconds=1), 0.0)):
+        if session.get(Reading, (bin_id, when)) is None:  # a resent event: already there
+            session.add(Reading(bin_id=bin_id, measured_at=when, fill_pct=fill))
+    session.flush()
+    return True
+
+
 def readings_between(session: Session, bin_id: int, start: datetime, end: datetime):
     return (
         select(Reading)

@@ -134,11 +134,37 @@ function stopCard(stop) {
   return li;
 }
 
-// The next leg on a small map: from the last stop finished (or the truck's position) to the next
-// open stop, drawn straight (road geometry comes with the road networks, issue 14).
-let legMap = null, legLayer = null, here = null;
+// The next leg on a small map: from the truck's position (or the last stop finished) to the next
+// open stop. Drawn straight at once (this also works offline), then along the streets when the
+// server answers with a road network's leg (GET .../next-leg; straight again without a network).
+let legMap = null, legLayer = null, here = null, legAsked = 0;
+function paintLeg(points, geometry, to) {
+  legLayer.clearLayers();
+  L.circleMarker(to, {radius: 8, color: "#1565c0", fillOpacity: 0.9, className: "leg-next"}).addTo(legLayer);
+  if (points.length > 1) {
+    const style = geometry === "streets" ? {} : {dashArray: "6 6"};
+    L.polyline(points, {color: "#1565c0", weight: 4, className: `leg-line leg-${geometry}`, ...style}).addTo(legLayer);
+    L.circleMarker(points[0], {radius: 6, color: "#000", fillColor: "#ffeb3b", fillOpacity: 1}).addTo(legLayer);
+  }
+  document.getElementById("leg").dataset.geometry = geometry;
+  legMap.invalidateSize();
+  legMap.fitBounds(legLayer.getBounds(), {padding: [20, 20], maxZoom: 16});
+}
+
+async function streetLeg(route, next) {
+  const asked = ++legAsked;
+  const query = here ? `?lat=${here[0]}&lon=${here[1]}` : "";
+  try {
+    const leg = await api("GET", `/api/v1/drivers/routes/${route.id}/next-leg${query}`);
+    // Only the newest answer draws, and only while it is still about the stop shown.
+    if (asked !== legAsked || leg.stop_id !== next.id || leg.geometry !== "streets") return;
+    paintLeg(leg.points, "streets", [next.lat, next.lon]);
+  } catch (err) { /* offline: the straight line stays */ }
+}
+
 function drawLeg() {
-  const stops = routes.flatMap((r) => r.stops);
+  const route = routes.find((r) => r.stops.some((s) => s.status === "planned" || s.status === "arrived"));
+  const stops = route ? route.stops : [];
   const next = stops.find((s) => s.status === "planned" || s.status === "arrived");
   const node = document.getElementById("leg");
   node.hidden = !next;
@@ -146,15 +172,9 @@ function drawLeg() {
   if (!legMap) { legMap = makeMap("leg"); legLayer = L.featureGroup().addTo(legMap); }
   const done = stops.filter((s) => s.status === "done" || s.status === "missed").pop();
   const from = here || (done ? [done.lat, done.lon] : null);
-  legLayer.clearLayers();
   const to = [next.lat, next.lon];
-  L.circleMarker(to, {radius: 8, color: "#1565c0", fillOpacity: 0.9, className: "leg-next"}).addTo(legLayer);
-  if (from) {
-    L.polyline([from, to], {color: "#1565c0", weight: 4, dashArray: "6 6", className: "leg-line"}).addTo(legLayer);
-    L.circleMarker(from, {radius: 6, color: "#000", fillColor: "#ffeb3b", fillOpacity: 1}).addTo(legLayer);
-  }
-  legMap.invalidateSize();
-  legMap.fitBounds(legLayer.getBounds(), {padding: [20, 20], maxZoom: 16});
+  paintLeg(from ? [from, to] : [], "straight", to);
+  if (navigator.onLine) streetLeg(route, next);
 }
 
 function render() {

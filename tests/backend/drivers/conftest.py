@@ -50,3 +50,47 @@ def upload(w, who: str, stop_id: int, raw: bytes, photo_id: str | None = None):
 def photo_dir(app, tmp_path):
     app.config["DRIVER_PHOTO_DIR"] = str(tmp_path / "photos")
     return tmp_path / "photos"
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A real S3-compatible HTTP server (moto's, in a process of its own) on a free port."""
+    import subprocess
+    import sys
+
+    from tests.support.servers import _wait_port, free_port
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_port(port, timeout=60)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture
+def s3_photos(app, s3_endpoint, tmp_path):
+    """The app storing photos in a fresh bucket of the S3 server; the local folder set but unused."""
+    import boto3
+
+    bucket = f"photos-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3", endpoint_url=s3_endpoint, region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s"
+    )
+    client.create_bucket(Bucket=bucket)
+    app.config.update(
+        DRIVER_PHOTO_DIR=str(tmp_path / "photos"),
+        DRIVER_PHOTO_S3_BUCKET=bucket,
+        DRIVER_PHOTO_S3_ENDPOINT=s3_endpoint,
+        DRIVER_PHOTO_S3_ACCESS_KEY="k",
+        DRIVER_PHOTO_S3_SECRET_KEY="s",
+        DRIVER_PHOTO_S3_PREFIX="proof/",
+    )
+    yield client, bucket
+    app.config["DRIVER_PHOTO_S3_BUCKET"] = ""
