@@ -182,7 +182,7 @@ BAD = [
     ("PATCH", "/api/v1/bins/{bin}", {"full_distance_mm": 5000}, "full_distance_mm", 422),
     ("PATCH", "/api/v1/vehicles/{vehicle}", {"category_ids": ["{hazardous}"]}, "category_ids", 422),
     ("PATCH", "/api/v1/categories/{paper}", {"parent_id": "{paper}"}, "parent_id", 422),
-    ("PATCH", "/api/v1/users/{user_operator}", {"sorting_center_id": "{market}"}, "sorting_center_id", 422),
+    ("PATCH", "/api/v1/users/{user_operator}", {"sorting_center_id": "{point}"}, "sorting_center_id", 422),
     ("PATCH", "/api/v1/me", {"password": "short"}, "password", 422),
     ("PATCH", "/api/v1/me", {"role": "admin"}, "role", 422),
 ]

@@ -104,7 +104,7 @@ def test_sigkill_mid_stream_loses_nothing_and_stores_duplicates_once(pg_bins, co
     assert all(bad[p] in reasons[p] for p in bad)
     # A clean stop on SIGTERM, once the last worker is up: it may have had nothing left to
     # do, and a process still importing dies of the signal before its handler exists.
-    assert wait_until(lambda: (tmp_path / "worker.log").read_text().count("subscriptions granted") >= 3, 60)
+    assert wait_until(lambda: (tmp_path / "worker.log").read_text().count("subscriptions granted") >= 3, 150)
     assert kill(worker, signal.SIGTERM) == 0
     pub.close()
 
