@@ -102,9 +102,19 @@ def test_sigkill_mid_stream_loses_nothing_and_stores_duplicates_once(pg_bins, co
     reasons = counter.reasons()
     assert set(reasons) == set(bad)
     assert all(bad[p] in reasons[p] for p in bad)
+
     # A clean stop on SIGTERM, once the last worker is up: it may have had nothing left to
-    # do, and a process still importing dies of the signal before its handler exists.
-    assert wait_until(lambda: (tmp_path / "worker.log").read_text().count("subscriptions granted") >= 3, 150)
+    # do, and a process still importing dies of the signal before its handler exists. The
+    # third worker's own SUBACK counts: an earlier worker may be killed before its SUBACK
+    # comes (with a session present, queued messages arrive before it).
+    def last_worker_subscribed() -> bool:
+        log_text = (tmp_path / "worker.log").read_text()
+        return (
+            log_text.count("connected (session") >= 3
+            and "subscriptions granted" in log_text.rpartition("connected (session")[2]
+        )
+
+    assert wait_until(last_worker_subscribed, 150)
     assert kill(worker, signal.SIGTERM) == 0
     pub.close()
 
