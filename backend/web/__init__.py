@@ -35,6 +35,7 @@ def console(page: str):
             t=t,
             lang=lang,
             tile_url=current_app.config.get("MAP_TILE_URL", ""),
+            timezone=current_app.config.get("TIMEZONE", "UTC"),
         )
     )
     resp.set_cookie("lang", lang, samesite="Lax")

@@ -41,8 +41,8 @@ async function openCaller(id) {
   document.getElementById("caller-address").textContent = caller.address;
   document.getElementById("caller-account").textContent = t(caller.has_account ? "has_account" : "no_account");
   const d = document.getElementById("date");
-  d.value = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
-  // The agent's date need not be the city's: start at the first day with a window open.
+  d.value = cityDay(1);
+  // Start at the city's first day with a window open.
   for (let tries = 0; !(await loadSlots()) && tries < 14; tries++) {
     d.value = new Date(Date.parse(d.value) + 86400000).toISOString().slice(0, 10);
   }
@@ -54,7 +54,7 @@ async function loadSlots() {
   const slots = await api("GET", `/api/v1/slots?date=${date}&lat=${caller.lat}&lon=${caller.lon}`);
   document.getElementById("slot").replaceChildren(...slots.map((s) => el("option",
     {value: s.window_start, ...(s.remaining && s.bookable ? {} : {disabled: "disabled"})},
-    `${new Date(s.window_start).toLocaleTimeString().slice(0, 5)}–${new Date(s.window_end).toLocaleTimeString().slice(0, 5)}` +
+    cityWindow(s.window_start, s.window_end) +
     ` (${s.bookable ? `${s.remaining} ${t("remaining")}` : t("closed")})`)));
   return slots.some((s) => s.remaining && s.bookable);
 }
@@ -62,7 +62,7 @@ async function loadSlots() {
 async function refresh() {
   const mine = await api("GET", `/api/v1/callers/${caller.id}/bookings?page_size=50`);
   document.getElementById("history").replaceChildren(...mine.map((b) => el("tr", {class: "booking"},
-    el("td", {}, `#${b.id}`), el("td", {}, new Date(b.window_start).toLocaleString()),
+    el("td", {}, `#${b.id}`), el("td", {}, cityDateTime(b.window_start)),
     el("td", {}, b.items.map((i) => `${i.category} ${i.quantity}`).join(", ")),
     el("td", {class: "status", "data-status": b.status}, t(b.status)),
     el("td", {}, ["requested", "scheduled"].includes(b.status)

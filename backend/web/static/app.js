@@ -7,6 +7,25 @@ window.TILE_URL = CONFIG.tileUrl;
 const t = (key) => (window.I18N && window.I18N[key]) || key;
 const LANG = document.documentElement.lang;
 
+// Every time and date on the console is the city's (the server's TIMEZONE), whatever zone
+// the browser is in, in the page's language: 24-hour in Chinese, the locale's own in English.
+const CITY_TZ = CONFIG.timezone || "UTC";
+const LOCALE = LANG === "zh" ? "zh-CN" : "en";
+const _formats = {
+  time: new Intl.DateTimeFormat(LOCALE, {timeZone: CITY_TZ, hour: "2-digit", minute: "2-digit", hourCycle: LANG === "zh" ? "h23" : undefined}),
+  date: new Intl.DateTimeFormat(LOCALE, {timeZone: CITY_TZ, year: "numeric", month: "2-digit", day: "2-digit"}),
+  dateTime: new Intl.DateTimeFormat(LOCALE, {timeZone: CITY_TZ, year: "numeric", month: "2-digit", day: "2-digit",
+                                             hour: "2-digit", minute: "2-digit", hourCycle: LANG === "zh" ? "h23" : undefined}),
+  isoDay: new Intl.DateTimeFormat("en-CA", {timeZone: CITY_TZ, year: "numeric", month: "2-digit", day: "2-digit"}),
+};
+const _when = (fn) => (value) => value === null || value === undefined || value === "" ? "–" : fn(new Date(value));
+const cityTime = _when((d) => _formats.time.format(d));
+const cityDate = _when((d) => _formats.date.format(d));
+const cityDateTime = _when((d) => _formats.dateTime.format(d));
+const cityWindow = (start, end) => `${cityTime(start)}–${cityTime(end)}`;
+// The city's calendar day (YYYY-MM-DD) `days` days from now: "tomorrow" is the city's tomorrow.
+const cityDay = (days = 0) => _formats.isoDay.format(new Date(Date.now() + days * 86400000));
+
 async function api(method, path, body) {
   const headers = {"Content-Type": "application/json"};
   const token = localStorage.getItem("token");

@@ -11,17 +11,17 @@ async function refresh() {
       : el("button", {class: "bid", onclick: () => act_(() => api("POST", `/api/v1/listings/${l.id}/bids`, {price_per_kg: Number(price.value)}))}, t("bid"));
     return el("tr", {"data-listing": l.id}, el("td", {}, `#${l.id}`), el("td", {}, l.category), el("td", {}, l.grade),
       el("td", {}, fmt(l.weight_kg)), el("td", {}, fmt(l.contamination_pct)), el("td", {}, l.reserve_per_kg),
-      el("td", {}, new Date(l.closes_at).toLocaleString()), el("td", {}, l.mode === "fixed" ? "" : price, act));
+      el("td", {}, cityDateTime(l.closes_at)), el("td", {}, l.mode === "fixed" ? "" : price, act));
   }));
   const bids = await api("GET", "/api/v1/me/bids");
   document.getElementById("my-bids").replaceChildren(...bids.map((b) => el("tr", {"data-listing": b.listing_id},
     el("td", {}, `#${b.listing_id}`), el("td", {class: "price"}, b.price_per_kg),
-    el("td", {}, new Date(b.placed_at).toLocaleString()),
+    el("td", {}, cityDateTime(b.placed_at)),
     el("td", {class: "status"}, b.won ? t("won") : t(b.listing_status)))));
   const acc = await api("GET", "/api/v1/me/account");
   document.getElementById("owed").textContent = acc.owed;
   document.getElementById("account").replaceChildren(...acc.entries.map((e) => el("tr", {},
-    el("td", {}, new Date(e.created_at).toLocaleDateString()), el("td", {}, e.amount), el("td", {}, e.description))));
+    el("td", {}, cityDate(e.created_at)), el("td", {}, e.amount), el("td", {}, e.description))));
 }
 
 // The message is shown once the table is redrawn, so that it describes the rows on screen.

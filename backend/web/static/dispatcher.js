@@ -34,7 +34,7 @@ async function loadNetwork() {
         const d = await api("GET", `/api/v1/bins/${b.bin_id}`);
         const f = d.forecast;
         e.target.bindPopup(`${d.device_id}<br>${t("fill")}: ${fmt(d.state && d.state.fill_pct)}%` +
-          `<br>${fmt(f.rate_pct_per_day)} %/d → ${f.threshold_at ? new Date(f.threshold_at).toLocaleString() : "–"}` +
+          `<br>${fmt(f.rate_pct_per_day)} %/d → ${f.threshold_at ? cityDateTime(f.threshold_at) : "–"}` +
           (b.online ? "" : `<br>${t("offline")}`)).openPopup();
       }).addTo(layers.bins);
   }
@@ -136,7 +136,7 @@ async function loadAlerts() {
 async function loadBookings() {
   const list = await api("GET", `/api/v1/bookings?date=${document.getElementById("day").value}&page_size=50`);
   document.getElementById("bookings").replaceChildren(...list.map((b) => el("tr", {},
-    el("td", {}, `#${b.id}`), el("td", {}, new Date(b.window_start).toLocaleTimeString().slice(0, 5)),
+    el("td", {}, `#${b.id}`), el("td", {}, cityTime(b.window_start)),
     el("td", {}, `${fmt(b.estimated_kg)} kg`), el("td", {}, t(b.status)))));
 }
 
@@ -160,12 +160,12 @@ async function loadLive() {
     for (const s of r.stops.filter((s) => s.kind !== "unload")) {
       L.circleMarker([s.lat, s.lon], {radius: 7, color: "#333", weight: 2, fillColor: STOP_COLORS[s.status], fillOpacity: 1,
         className: `live-stop stop-${s.status}`})
-        .bindTooltip(`${r.plate} ${s.seq}: ${t(s.status)} · ${t("eta")} ${s.eta ? new Date(s.eta).toLocaleTimeString().slice(0, 5) : "–"}`)
+        .bindTooltip(`${r.plate} ${s.seq}: ${t(s.status)} · ${t("eta")} ${cityTime(s.eta)}`)
         .addTo(layers.live);
     }
     if (r.position) {
       L.circleMarker([r.position.lat, r.position.lon], {radius: 9, color: "#000", weight: 3, fillColor: "#ffeb3b", fillOpacity: 1,
-        className: "truck"}).bindTooltip(`${t("truck")} ${r.plate} · ${new Date(r.position.at).toLocaleTimeString()}`).addTo(layers.live);
+        className: "truck"}).bindTooltip(`${t("truck")} ${r.plate} · ${cityTime(r.position.at)}`).addTo(layers.live);
     }
     const done = r.stops.filter((s) => s.status === "done" || s.status === "missed").length;
     const cell = el("td", {class: "photos"});
@@ -176,8 +176,7 @@ async function loadLive() {
   document.getElementById("live").replaceChildren(...rows);
 }
 
-const tomorrow = new Date(Date.now() + 86400000);
-document.getElementById("day").value = tomorrow.toISOString().slice(0, 10);
+document.getElementById("day").value = cityDay(1);
 document.getElementById("day").addEventListener("change", loadBookings);
 loadNetwork().then(loadAlerts).then(loadBookings).then(loadLive);
 setInterval(loadLive, 5000);

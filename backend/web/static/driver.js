@@ -13,7 +13,7 @@ const queue = () => JSON.parse(localStorage.getItem(QUEUE_KEY) || "[]");
 const saveQueue = (q) => { localStorage.setItem(QUEUE_KEY, JSON.stringify(q)); showSync(); };
 const saveRoutes = () => localStorage.setItem(ROUTES_KEY, JSON.stringify(routes));
 const uuid = () => crypto.randomUUID();
-const hhmm = (iso) => iso ? new Date(iso).toLocaleTimeString(LANG === "zh" ? "zh-CN" : "en-GB", {hour: "2-digit", minute: "2-digit"}) : "–";
+const hhmm = cityTime;
 
 function enqueue(item) { const q = queue(); q.push(item); saveQueue(q); flush(); }
 

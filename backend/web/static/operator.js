@@ -25,7 +25,7 @@ async function refresh() {
     el("td", {}, LANG === "zh" ? s.name_zh : s.name_en), el("td", {class: "kg"}, fmt(s.kg)))));
   const intakes = await api("GET", `/api/v1/sorting-centers/${center.id}/intakes?page_size=30`);
   document.getElementById("intakes").replaceChildren(...intakes.map((i) => el("tr", {},
-    el("td", {}, `#${i.id}`), el("td", {}, new Date(i.weighed_at).toLocaleString()),
+    el("td", {}, `#${i.id}`), el("td", {}, cityDateTime(i.weighed_at)),
     el("td", {}, i.lines.map((l) => `${l.category} ${fmt(l.net_kg)} kg`).join(", ")),
     el("td", {}, i.corrects_id ? `${t("corrects")} #${i.corrects_id}: ${i.reason}` : ""))));
   document.getElementById("corrects").replaceChildren(el("option", {value: ""}, ""),

@@ -56,7 +56,7 @@ async function loadPickups(org) {
   const mine = (await api("GET", "/api/v1/bookings?page_size=50"))
     .sort((a, b) => Date.parse(a.window_start) - Date.parse(b.window_start));
   document.getElementById("pickups").replaceChildren(...mine.map((b) => el("tr", {class: "pickup"},
-    el("td", {}, `#${b.id}`), el("td", {}, new Date(b.window_start).toLocaleString()), el("td", {}, b.address),
+    el("td", {}, `#${b.id}`), el("td", {}, cityDateTime(b.window_start)), el("td", {}, b.address),
     el("td", {}, b.items.map((i) => `${i.category} ${i.quantity}`).join(", ")),
     el("td", {class: "status", "data-status": b.status}, t(b.status)))));
   return mine;

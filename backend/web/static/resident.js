@@ -8,9 +8,9 @@ async function init() {
   document.getElementById("category").replaceChildren(...cats.filter((c) => c.parent_id !== null || c.unit === "kg")
     .map((c) => el("option", {value: c.code}, categoryName(c))));
   const d = document.getElementById("date");
-  d.value = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
+  d.value = cityDay(1);
   d.addEventListener("change", loadSlots);
-  // The phone's date need not be the city's: start at the first day with a window open.
+  // Start at the city's first day with a window open.
   for (let tries = 0; !(await loadSlots()) && tries < 14; tries++) {
     d.value = new Date(Date.parse(d.value) + 86400000).toISOString().slice(0, 10);
   }
@@ -22,7 +22,7 @@ async function loadSlots() {
   const slots = await api("GET", `/api/v1/slots?date=${date}&lat=${me.lat || 30.27}&lon=${me.lon || 120.16}`);
   document.getElementById("slot").replaceChildren(...slots.map((s) => el("option",
     {value: s.window_start, ...(s.remaining && s.bookable ? {} : {disabled: "disabled"})},
-    `${new Date(s.window_start).toLocaleTimeString().slice(0, 5)}–${new Date(s.window_end).toLocaleTimeString().slice(0, 5)}` +
+    cityWindow(s.window_start, s.window_end) +
     ` (${s.bookable ? `${s.remaining} ${t("remaining")}` : t("closed")})`)));
   return slots.some((s) => s.remaining && s.bookable);
 }
@@ -30,7 +30,7 @@ async function loadSlots() {
 async function refresh() {
   const mine = await api("GET", "/api/v1/bookings?page_size=50");
   document.getElementById("mine").replaceChildren(...mine.map((b) => el("tr", {class: "booking"},
-    el("td", {}, `#${b.id}`), el("td", {}, new Date(b.window_start).toLocaleString()),
+    el("td", {}, `#${b.id}`), el("td", {}, cityDateTime(b.window_start)),
     el("td", {}, b.items.map((i) => `${i.category} ${i.quantity}`).join(", ")), el("td", {class: "status", "data-status": b.status}, t(b.status)),
     el("td", {}, ["requested", "scheduled"].includes(b.status)
       ? el("button", {onclick: async () => { await api("POST", `/api/v1/bookings/${b.id}/cancel`, {}); refresh(); loadSlots(); }}, t("cancel"))
@@ -38,7 +38,7 @@ async function refresh() {
   const w = await api("GET", "/api/v1/me/wallet");
   document.getElementById("balance").textContent = w.balance;
   document.getElementById("entries").replaceChildren(...w.entries.map((e) => el("tr", {},
-    el("td", {}, new Date(e.created_at).toLocaleDateString()), el("td", {}, e.amount), el("td", {}, e.description))));
+    el("td", {}, cityDate(e.created_at)), el("td", {}, e.amount), el("td", {}, e.description))));
 }
 
 async function book(e) {
