@@ -247,6 +247,8 @@ TEXT = {
     "checking_session": ("正在确认登录状态…", "Checking who is signed in…"),
     "signed_in_as": ("已登录：", "Signed in as"),
     "continue_to_page": ("进入我的页面", "Continue to my page"),
+    "step_done": ("已完成", "done"),
+    "step_todo": ("待进行", "to come"),
 }
 
 

@@ -152,7 +152,9 @@ function timeline(b) {
     if (s === "settled" && b.id in credits) label += ` · +${credits[b.id].toFixed(2)}`;
     const state = i < reached || (end && i === reached) ? "done" : i === reached ? "done current" : "todo";
     const when = i <= reached ? (lastAt[s] ? cityDateTime(lastAt[s]) : "") : s === "en_route" ? `${t("expected")} ${cityWindow(b.window_start, b.window_end)}` : "";
-    return el("li", {class: state, "data-step": s}, label, when ? el("span", {class: "when"}, when) : "");
+    // The dot's colour says done or to come; a screen reader gets it in words.
+    const said = el("span", {class: "sr-only"}, `${t(state === "todo" ? "step_todo" : "step_done")}: `);
+    return el("li", {class: state, "data-step": s}, said, label, when ? el("span", {class: "when"}, when) : "");
   });
   if (end) {
     const reason = b.status_reason && b.status_reason !== b.status ? ` · ${t(b.status_reason)}` : "";
