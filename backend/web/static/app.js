@@ -88,8 +88,34 @@ async function loadAccess() {
 let _access = null;
 function currentAccess() { return _access || (_access = loadAccess()); }
 
-// The header for the signed-in account: its links (or a switcher when it has many), and a
-// page it may not use sends it to its own landing page rather than showing empty panels.
+// Where a signed-in account must go instead of this page, or null if it may stay.
+function redirectFor(access) {
+  // An admin's sorting-center page is one center's: without ?center=, the first center's.
+  const firstCenter = access.links.find((l) => l[0] === "operator");
+  if (PAGE === "operator" && firstCenter && !new URLSearchParams(location.search).get("center")) return firstCenter[1];
+  // A resident who holds no organisation may open its page: it says so, rather than staying blank.
+  const mayOpen = OPEN_PAGES.includes(PAGE) || access.pages.includes(PAGE) ||
+    (PAGE === "organisation" && access.me.role === "resident");
+  return PAGE && !mayOpen ? access.homeUrl : null;
+}
+
+// The account's links, or a switcher when it has many workplaces (an admin).
+function paintHeader(access) {
+  for (const a of document.querySelectorAll("header .role-link")) {
+    a.classList.toggle("allowed", !access.links.length && access.pages.includes(a.dataset.page));
+    if (a.dataset.page === PAGE) a.setAttribute("aria-current", "page");
+  }
+  if (!access.links.length) return;
+  const select = document.getElementById("switcher");
+  const center = new URLSearchParams(location.search).get("center");
+  const here = ([page, href]) => page === PAGE && (page !== "operator" || href.endsWith(`center=${center}`));
+  select.replaceChildren(...access.links.map((link) => el("option", {value: link[1], ...(here(link) ? {selected: "selected"} : {})}, link[2])));
+  select.addEventListener("change", () => { location.href = select.value; });
+  document.getElementById("switcher-label").classList.add("allowed");
+}
+
+// The header for the signed-in account, and a page it may not use sends it to its own
+// landing page (while this one waits hidden) rather than showing empty panels.
 async function shapeConsole() {
   // The language link keeps the page's other parameters (an admin's ?center=).
   const langLink = document.getElementById("lang"), query = new URLSearchParams(location.search);
@@ -97,35 +123,19 @@ async function shapeConsole() {
   const signedIn = !!localStorage.getItem("token");
   document.documentElement.classList.toggle("signed-in", signedIn);
   if (!signedIn) { if (!OPEN_PAGES.includes(PAGE)) location.replace("/console/login"); return; }
-  let access;
-  try { access = await currentAccess(); }
-  catch (err) { document.documentElement.classList.remove("access-pending"); return; }  // the API will say no
-  if (!access) return;  // 401: api() is on its way to the sign-in page
-  window.ACCESS = access;
-  // An admin's sorting-center page is one center's: without ?center=, the first center's.
-  const firstCenter = access.links.find((l) => l[0] === "operator");
-  if (PAGE === "operator" && firstCenter && !new URLSearchParams(location.search).get("center")) {
-    location.replace(firstCenter[1]);
-    return;
+  let leaving = false;
+  try {
+    const access = await currentAccess();
+    if (!access) { leaving = true; return; }  // 401: api() is on its way to the sign-in page
+    window.ACCESS = access;
+    const elsewhere = redirectFor(access);
+    if (elsewhere) { leaving = true; location.replace(elsewhere); return; }
+    paintHeader(access);
+  } catch (err) {
+    // No answer on who is signed in: show the page; the API still refuses what it must.
+  } finally {
+    if (!leaving) document.documentElement.classList.remove("access-pending");
   }
-  if (PAGE && !OPEN_PAGES.includes(PAGE) && !access.pages.includes(PAGE) &&
-      !(PAGE === "organisation" && access.me.role === "resident")) {
-    location.replace(access.homeUrl);
-    return;
-  }
-  for (const a of document.querySelectorAll("header .role-link")) {
-    a.classList.toggle("allowed", !access.links.length && access.pages.includes(a.dataset.page));
-    if (a.dataset.page === PAGE) a.setAttribute("aria-current", "page");
-  }
-  if (access.links.length) {
-    const select = document.getElementById("switcher");
-    const current = location.pathname + location.search;
-    select.replaceChildren(...access.links.map(([, href, label]) => el("option",
-      {value: href, ...(href === current || (href === location.pathname && PAGE !== "operator") ? {selected: "selected"} : {})}, label)));
-    select.addEventListener("change", () => { location.href = select.value; });
-    document.getElementById("switcher-label").classList.add("allowed");
-  }
-  document.documentElement.classList.remove("access-pending");
 }
 if (localStorage.getItem("token") && PAGE && !OPEN_PAGES.includes(PAGE)) document.documentElement.classList.add("access-pending");
 

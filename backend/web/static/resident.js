@@ -17,7 +17,10 @@ const failed = (err) => `${t("load_failed")}: ${err.message}`;
 
 async function init() {
   try {
-    me = await api("GET", "/api/v1/me");
+    // The header's answer on who is signed in (one GET /api/v1/me per page).
+    const access = await currentAccess();
+    if (!access) return;  // signed out: on the way to the sign-in page
+    me = access.me;
     const cats = await api("GET", "/api/v1/categories?page_size=100&active=true&hazardous=false");
     categoryNames = Object.fromEntries(cats.map((c) => [c.code, categoryName(c)]));
     document.getElementById("category").replaceChildren(...cats.filter((c) => c.parent_id !== null || c.unit === "kg")
