@@ -263,7 +263,7 @@ def test_a_panel_whose_request_fails_says_so(live, bookings, phone):
     assert phone.locator("#mine li.booking").count() >= 5
 
 
-def test_the_sign_in_page_says_why_a_sign_in_or_sign_up_failed(live, browser):
+def test_the_sign_in_page_says_why_a_sign_in_or_sign_up_failed(live, browser, tmp_path):
     """A wrong password and a taken username get their reasons; a signed-in visitor is offered their own page."""
     _, base = live
     context = browser.new_context(**PHONE)
@@ -278,6 +278,8 @@ def test_the_sign_in_page_says_why_a_sign_in_or_sign_up_failed(live, browser):
     page.fill("#signup input[name=password]", "long-enough-1")
     page.click("#signup button[type=submit]")
     expect(page.locator("#signup-username-error")).to_have_text("That username is taken")
+    folder = Path(os.environ.get("RECYCLENET_SCREENSHOTS") or tmp_path)
+    page.screenshot(path=str(folder / "login-en.png"), full_page=True)
     sign_in(page, base, RESIDENT)
     page.wait_for_url(f"{base}/console/resident")
     page.goto(f"{base}/console/login?lang=en")
