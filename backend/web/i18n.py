@@ -164,6 +164,7 @@ TEXT = {
     "settled": ("已结算", "settled"),
     "cancelled": ("已取消", "cancelled"),
     "missed": ("未收运", "missed"),
+    "skip_to_content": ("跳到正文", "Skip to content"),
 }
 
 
