@@ -249,6 +249,7 @@ TEXT = {
     "continue_to_page": ("进入我的页面", "Continue to my page"),
     "step_done": ("已完成", "done"),
     "step_todo": ("待进行", "to come"),
+    "skip_to_content": ("跳到正文", "Skip to content"),
 }
 
 
