@@ -250,6 +250,21 @@ TEXT = {
     "step_done": ("已完成", "done"),
     "step_todo": ("待进行", "to come"),
     "skip_to_content": ("跳到正文", "Skip to content"),
+    # the organisation's sites and contacts, edited on its page
+    "edit": ("编辑", "Edit"),
+    "remove": ("删除", "Remove"),
+    "site_name": ("地点名称", "Site name"),
+    "latitude": ("纬度", "Latitude"),
+    "longitude": ("经度", "Longitude"),
+    "add_site": ("添加地点", "Add site"),
+    "org_contacts": ("联系人", "Contacts"),
+    "contact_role": ("职务", "Role"),
+    "email_address": ("电子邮箱", "E-mail"),
+    "at_site": ("所在地点", "At site"),
+    "no_site": ("（不限地点）", "(no site)"),
+    "add_contact": ("添加联系人", "Add contact"),
+    "confirm_remove_site": ("确定删除收运地点", "Remove the pickup site"),
+    "confirm_remove_contact": ("确定删除联系人", "Remove the contact"),
 }
 
 
