@@ -222,7 +222,7 @@ TEXT = {
     "op_lot_received": ("市场已收货", "received by the market"),
     "op_saved": ("已保存入场记录", "Intake saved"),
     "op_cancel": ("取消", "Cancel"),
-    "op_week_of": ("周末日期", "week ending"),
+    "op_on_board": ("车上的预约和垃圾桶", "Bookings and bins on board"),
 }
 
 

@@ -85,9 +85,22 @@ function arrivalCard(a) {
     el("div", {class: "muted"}, `${t("op_back_by")} ${cityTime(a.end_at)} · ${a.bookings.length} ${t("bookings")} · ` +
       `${a.bins.length} ${t("op_bins")} · ${a.stops_done + a.stops_missed}/${a.stops_total} ${t("op_stops_reported")}`),
     el("ul", {class: "estimate"}, ...estimate),
+    onBoard(a),
     weighed
       ? el("div", {class: "muted"}, a.intake_ids.map((id) => `#${id}`).join(", "))
       : el("button", {type: "button", class: "weigh", onclick: () => pickArrival(a)}, t("op_weigh_this")));
+}
+
+// Each booking and bin of the route, in stop order, with what the crew reported there.
+function onBoard(a) {
+  const stops = [
+    ...a.bookings.map((b) => ({seq: b.seq, status: b.stop_status, text: `#${b.booking_id} ${cityWindow(b.window_start, b.window_end)} ` +
+      b.items.map((i) => `${catLabel(i)} ${fmt(i.quantity)} ${i.item_unit}`).join(", "), kg: b.reported_kg, booking: b.booking_id})),
+    ...a.bins.map((b) => ({seq: b.seq, status: b.stop_status, text: `${b.place} · ${catLabel(b)}`, kg: b.reported_kg})),
+  ].sort((x, y) => x.seq - y.seq);
+  return el("details", {class: "on-board"}, el("summary", {}, `${t("op_on_board")} (${stops.length})`),
+    el("ol", {}, ...stops.map((s) => el("li", {class: `stop-${s.status}`, ...(s.booking ? {"data-booking": s.booking} : {})},
+      s.text, " ", el("span", {class: "badge"}, t(s.status)), s.kg === null ? "" : ` ${t("op_reported")} ${kg(s.kg)}`))));
 }
 
 // --- Weighing in -------------------------------------------------------------------------
@@ -163,7 +176,7 @@ function pickArrival(a) {
   bookingRows(document.getElementById("booking-weights"), a.bookings);
   document.getElementById("booking-fieldset").hidden = a.bookings.length === 0;
   document.getElementById("intake-source").textContent =
-    `${t("op_from_route")} ${a.seq}: ${a.plate} · ${t("tare")} ${kg(a.tare_kg)}`;
+    `${t("op_from_route")} ${a.seq}: ${a.plate} · ${t("tare")} ${fmt(a.tare_kg)}`;
   for (const li of document.querySelectorAll("#arrivals li.arrival")) li.classList.toggle("picked", li === document.querySelector(`#arrivals li[data-route="${a.route_id}"]`));
   document.getElementById("intake-panel").scrollIntoView({block: "start"});
   const first = lines.querySelector("input[name=gross]");

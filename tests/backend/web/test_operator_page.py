@@ -98,6 +98,9 @@ def test_the_operator_weighs_an_expected_arrival_without_typing_a_booking_id(liv
     expect(card).to_contain_text(a["route"]["plate"])
     expect(card.locator('.estimate li[data-category="paper.cardboard"]')).to_contain_text("reported 13.0 kg")
 
+    on_board = card.locator(".on-board")
+    expect(on_board.locator(f'li[data-booking="{a["collected"]}"]')).to_contain_text("reported 13.0 kg")
+    expect(on_board.locator(f'li[data-booking="{a["pending"]}"]')).to_contain_text("planned")
     card.locator("button.weigh").click()
     assert page.input_value("#vehicle") == str(a["route"]["vehicle_id"])
     tare = float(page.input_value("#lines .line input[name=tare] >> nth=0"))
