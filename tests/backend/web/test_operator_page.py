@@ -140,7 +140,8 @@ def test_the_operator_weighs_an_expected_arrival_without_typing_a_booking_id(liv
 
 def test_a_correction_with_its_reason_shows_in_the_intake_list(live, browser, todays_arrival):
     """Correct is an action on a past intake: it asks for the reason, and the list then says
-    "corrected by #N: reason" on the original; the stock follows the corrected weight."""
+    "corrected by #N: reason" on the original; the stock follows the corrected weight, and a
+    lot shipped from it is listed as shipped."""
     _, base = live
     a = todays_arrival
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
@@ -165,6 +166,13 @@ def test_a_correction_with_its_reason_shows_in_the_intake_list(live, browser, to
     expect(old.locator("td.correction")).to_have_text(f"corrected by #{int(original) + 1}: scale read twice")
     expect(old.locator("button.correct")).to_have_count(0)
     expect(stock).to_have_text(f"{before - 50:.1f} kg")
+    page.select_option("#lot-category", "paper.cardboard")
+    page.fill("#lot-form input[name=weight]", "40")
+    page.click("#lot-form button[type=submit]")
+    lot = page.locator("#lots tr[data-lot]").first
+    expect(lot).to_have_attribute("data-status", "shipped")
+    expect(lot).to_contain_text("shipped")
+    expect(stock).to_have_text(f"{before - 90:.1f} kg")
 
     page.goto(f"{base}/console/operator?lang=zh")
     expect(page.locator(f'#intakes tr[data-intake="{original}"] td.correction')).to_contain_text("已被更正")
