@@ -38,6 +38,9 @@ class PlanOptions:
     horizon_hours: float = 24.0
     optional_margin_pct: float = 20.0
     fill_threshold: float | None = None  # overrides each bin's own threshold
+    # How much an optional bin is worth against the km to reach it (x1: PRIZE_PER_PCT);
+    # 0: optional bins are never worth a detour, higher: trucks take more of them.
+    optional_prize_scale: float = 1.0
 
 
 @dataclass
@@ -144,7 +147,7 @@ def build_problem(
             at_horizon = fc.fill_at(horizon_end)
             if at_horizon >= threshold:
                 required = True
-            elif at_horizon >= threshold - opts.optional_margin_pct:
+            elif at_horizon >= threshold - opts.optional_margin_pct and opts.optional_prize_scale > 0:
                 required = False
             else:
                 continue
@@ -158,7 +161,7 @@ def build_problem(
             m3=round(litres / 1000, 4),
             service_time=BIN_SERVICE_S + int(b.capacity_l / 1000 * 60),
             required=required,
-            prize=0.0 if required else max(1.0, expected * PRIZE_PER_PCT),
+            prize=0.0 if required else max(1.0, expected * PRIZE_PER_PCT) * opts.optional_prize_scale,
             categories=[cat.code],
             hazardous=cat.hazardous,
         )

@@ -29,6 +29,7 @@ def plan_options(cfg, raw: dict) -> dict:
         "horizon_hours": float(raw.get("horizon_hours", cfg["PLAN_HORIZON_HOURS"])),
         "optional_margin_pct": float(raw.get("optional_margin_pct", cfg["PLAN_OPTIONAL_MARGIN_PCT"])),
         **({"fill_threshold": raw["fill_threshold"]} if "fill_threshold" in raw else {}),
+        **({"optional_prize_scale": raw["optional_prize_scale"]} if "optional_prize_scale" in raw else {}),
     }
 
 

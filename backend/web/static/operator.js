@@ -10,20 +10,20 @@ let arrivals = [];
 let intakes = [];
 let correcting = null;
 
-// A panel's state line: loading, empty (the panel says why, from its data-empty) or failed,
-// with a retry. `fill` draws the panel and resolves to true when there is nothing to show.
+// A panel's state line (app.js's showState, for a whole panel): loading, empty (the panel
+// says why, from its data-empty) or failed, with a retry. `fill` draws the panel and resolves to true when there is nothing to show.
 async function panel(id, fill) {
   const section = document.getElementById(id);
   const state = section.querySelector(".state");
-  section.dataset.state = "loading";
+  section.dataset.state = state.dataset.state = "loading";
   section.setAttribute("aria-busy", "true");
   state.replaceChildren(t("op_loading"));
   try {
     const empty = await fill();
-    section.dataset.state = empty ? "empty" : "ready";
+    section.dataset.state = state.dataset.state = empty ? "empty" : "ready";
     state.replaceChildren(empty ? state.dataset.empty : "");
   } catch (err) {
-    section.dataset.state = "error";
+    section.dataset.state = state.dataset.state = "error";
     state.replaceChildren(el("span", {class: "error"}, `${t("op_load_failed")}: ${err.message} `),
       el("button", {type: "button", class: "secondary", onclick: () => panel(id, fill)}, t("op_retry")));
   } finally {

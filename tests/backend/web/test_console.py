@@ -49,11 +49,11 @@ def test_resident_books_from_a_phone(live, browser, tmp_path):
     sign_in(page, base, "resident2")
     page.wait_for_url(f"{base}/console/resident")
     page.wait_for_selector("#slot option", state="attached")
-    before = page.locator("#mine tr.booking").count()
+    before = page.locator("#mine li.booking").count()
     page.fill("#book-form input[name=quantity]", "12.5")
     page.click("#book-button")
-    expect(page.locator("#mine tr.booking")).to_have_count(before + 1, timeout=30_000)
-    status = page.locator("#mine tr.booking td.status").first
+    expect(page.locator("#mine li.booking")).to_have_count(before + 1, timeout=30_000)
+    status = page.locator("#mine li.booking .status").first
     assert status.get_attribute("data-status") == "requested" and status.text_content() == "requested"
     page.screenshot(path=str(tmp_path / "resident.png"), full_page=True)
     context.close()
@@ -94,8 +94,8 @@ def test_pages_speak_chinese_and_english(live, browser):
     assert "纸板箱" in page.locator("#category").inner_text()
     page.fill("#book-form input[name=quantity]", "3")
     page.click("#book-button")
-    page.wait_for_selector("#mine tr.booking td.status")
-    assert page.locator("#mine tr.booking td.status").first.text_content() == "已预约"  # requested
+    page.wait_for_selector("#mine li.booking .status")
+    assert page.locator("#mine li.booking .status").first.text_content() == "已预约"  # requested
     page.goto(f"{base}/console/resident?lang=en")
     page.wait_for_selector("#category option", state="attached")
     assert "Cardboard" in page.locator("#category").inner_text()
