@@ -203,3 +203,26 @@ def test_a_panel_that_cannot_load_says_so_and_retries(live, browser, todays_arri
     expect(panel.locator(f'li.arrival[data-route="{a["route"]["id"]}"]')).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
     page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_filled_page_and_the_correction_dialog_pass_axe(live, browser, todays_arrival, lang):
+    """With an arrival's stops open, the stock chart, the intake list and the correction dialog
+    (its lines and booking weights filled), axe-core finds no serious or critical WCAG 2.1 A/AA violation."""
+    from tests.backend.web.test_accessibility import BLOCKING, _violations
+
+    _, base = live
+    a = todays_arrival
+    # bypass_csp: axe is injected by the test; the page itself keeps its policy.
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, base, a["operator"])
+    page.wait_for_url(f"{base}/console/operator")
+    page.goto(f"{base}/console/operator?lang={lang}")
+    expect(page.locator("#stock-chart svg")).to_be_visible()
+    page.locator(f'#arrivals li.arrival[data-route="{a["route"]["id"]}"] details summary').click()
+    page.locator("#intakes tr[data-intake] button.correct").first.click()
+    expect(page.locator("#correct-dialog")).to_be_visible()
+    blocking = [v for v in _violations(page) if v["impact"] in BLOCKING]
+    assert blocking == [], blocking
+    context.close()
