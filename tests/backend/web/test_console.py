@@ -66,14 +66,15 @@ def test_operator_logs_an_intake_and_the_stock_changes(live, browser, tmp_path):
     sign_in(page, base, "operator1")
     page.wait_for_url(f"{base}/console/operator")
     page.wait_for_selector("#vehicle option", state="attached")
+    expect(page.locator("#stock-panel")).not_to_have_attribute("data-state", "loading")
     row = page.locator("#stock tr[data-category='paper.cardboard'] td.kg")
-    before = float(row.text_content()) if row.count() else 0.0
-    page.select_option("#intake-category", "paper.cardboard")
-    page.fill("#intake-form input[name=gross]", "6900")
-    page.fill("#intake-form input[name=tare]", "6400")
+    before = float(row.text_content().split()[0]) if row.count() else 0.0
+    page.select_option("#lines .line select[name=category]", "paper.cardboard")
+    page.fill("#lines .line input[name=gross]", "6900")
+    page.fill("#lines .line input[name=tare]", "6400")
     page.click("#intake-form button[type=submit]")
     page.wait_for_selector("#stock tr[data-category='paper.cardboard']")
-    expect(row).to_have_text(f"{before + 500:.1f}", timeout=30_000)
+    expect(row).to_have_text(f"{before + 500:.1f} kg", timeout=30_000)
     page.screenshot(path=str(tmp_path / "operator.png"))
     page.close()
 
