@@ -48,7 +48,7 @@ def test_the_holder_edits_sites_and_contacts_on_the_page(live, browser):
     page = browser.new_page()
     page.on("dialog", lambda dialog: dialog.accept())
     sign_in(page, base, "office1", PASSWORD)
-    page.wait_for_url(f"{base}/console/resident")
+    page.wait_for_url(f"{base}/console/organisation")  # an organisation holder lands on its page
     page.goto(f"{base}/console/organisation?lang=en")
     expect(page.locator("#sites tr.site")).to_have_count(2)
 
