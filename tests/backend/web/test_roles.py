@@ -106,7 +106,7 @@ def test_an_admin_switches_between_its_pages(accounts_seeded, browser):
     switcher.select_option(centers[1])
     page.wait_for_url(f"{base}{centers[1]}")
     expect(page.locator("#center-name")).not_to_be_empty()
-    assert switcher.input_value() == centers[1]
+    expect(switcher).to_have_value(centers[1])
     # The sorting-center page without a center is the first center's, not an empty one.
     page.goto(f"{base}/console/operator")
     page.wait_for_url(f"{base}{centers[0]}")
