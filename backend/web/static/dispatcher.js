@@ -3,6 +3,9 @@
 // trucks on the road. The plan's routes, timeline and re-plan are in dispatcher-plan.js.
 requireSignIn();
 const map = makeMap("map");
+// Clusters split level by level down to the map's deepest zoom, which a map without a tile
+// layer (the offline street lines, the tests) does not otherwise have.
+if (map.options.maxZoom === undefined) map.setMaxZoom(19);
 const layers = {streets: L.featureGroup().addTo(map), network: L.featureGroup().addTo(map), bins: null,
                 plan: L.featureGroup().addTo(map), live: L.featureGroup().addTo(map)};
 const TIER_STYLE = {
@@ -21,7 +24,7 @@ function panelState(id, kind, text) {
   node.replaceChildren(el("p", {class: `state state-${kind}`, role: kind === "error" ? "alert" : "status"}, text));
   return node;
 }
-const loadFailed = (err) => `${t("load_failed")}: ${err.message}`;
+const loadFailed = (err) => `${t("load_failed")}: ${(err && err.message) || err}`;
 
 function fillClass(b) {
   if (!b.online) return "offline";
