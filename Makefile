@@ -107,6 +107,12 @@ lock: $(STAMP)
 bench-solomon: install
 	$(BIN)/python bench/solomon.py --time-limit 10
 
+# The planner against PyVRP alone, side by side, on Solomon, Homberger 200/400 and the VRPLIB
+# sets (hours at the default budgets: narrow it with ARGS="--sets mdvrptw --instances PR11A").
+.PHONY: bench-routing
+bench-routing: install
+	$(BIN)/python bench/routing.py $(ARGS)
+
 bench-scale: install
 	$(BIN)/python bench/scale.py
 

@@ -13,6 +13,7 @@ from backend.accounts import services as accounts
 from backend.audit_log import api as audit_log_api
 from backend.bookings import api as bookings_api
 from backend.channels import api as channels_api
+from backend.channels.services.professional import record_pickup
 from backend.core import bodies, extensions, headers, limits
 from backend.core.api import register_error_handler
 from backend.core.auth import set_user_loader
@@ -20,12 +21,15 @@ from backend.core.config import finalize, load_settings
 from backend.core.models import import_all_models
 from backend.drivers import api as drivers_api
 from backend.drivers.services.assignments import assigned_driver
+from backend.drivers.services.live import service_time_samples
 from backend.intake import api as intake_api
 from backend.markets import api as markets_api
 from backend.network import api as network_api
 from backend.notifications import api as notifications_api
 from backend.planning import api as planning_api
 from backend.planning.services.dispatch import set_crew_source
+from backend.planning.services.progress import add_collection_listener
+from backend.planning.services.service_times import set_service_time_source
 from backend.public import api as public_api
 from backend.reporting import api as reporting_api
 from backend.roads import api as roads_api
@@ -82,6 +86,10 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     set_user_loader(app, lambda token: accounts.user_for_token(extensions.db.session, token))
     # Planning asks the drivers domain (above it) who drives a truck on a day, at dispatch.
     set_crew_source(assigned_driver)
+    # A professional pickup collected: the custody chain's first link (channels, above planning).
+    add_collection_listener(record_pickup)
+    # Planning gives stops the service times the drivers' reports taught (drivers is above it).
+    set_service_time_source(service_time_samples)
 
     api = extensions.api
     api.spec.components.security_scheme(

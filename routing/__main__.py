@@ -1,4 +1,6 @@
-"""`python -m routing solve FILE --time-limit S --format json`: solve a Solomon instance.
+"""`python -m routing solve FILE --time-limit S --format json`: solve a Solomon instance (.txt)
+or a VRPLIB one (.vrp: VRPTW, multi-depot with duration limits, prize-collecting; routes in the
+file's client numbers, cost in its .sol files' units, see routing/vrplib_io.py).
 `python -m routing matrix --roads DIR_OR_EXTRACT --points "lat,lon" ... --format json`: road
 distances and durations between points (null where no street route exists), and where each
 point was snapped."""
@@ -12,12 +14,15 @@ import sys
 from routing.params import SolverParams
 from routing.solomon import parse, plan_distance, result_routes, to_model
 from routing.solve import solve
+from routing.vrplib_io import is_vrplib
+from routing.vrplib_io import plan as vrplib_plan
+from routing.vrplib_io import read as read_vrplib
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m routing")
     sub = parser.add_subparsers(dest="command", required=True)
-    solve_cmd = sub.add_parser("solve", help="solve a Solomon VRPTW instance")
+    solve_cmd = sub.add_parser("solve", help="solve a Solomon or VRPLIB instance")
     solve_cmd.add_argument("file")
     solve_cmd.add_argument("--time-limit", type=float, default=10.0)
     solve_cmd.add_argument("--format", choices=("json", "text"), default="json")
@@ -41,24 +46,28 @@ def main(argv: list[str] | None = None) -> int:
         params.warm_start = args.warm_start
     if args.seed is not None:
         params.seed = args.seed
-    inst = parse(args.file)
-    result = solve(to_model(inst), params)
-    routes = result_routes(result)
-    out = {
-        "instance": inst.name,
-        "routes": routes,
-        "vehicles": len(routes),
-        "distance": round(plan_distance(inst, routes), 4),
-        "feasible": result.feasible,
-        "seconds": round(result.seconds, 3),
-    }
+    if is_vrplib(args.file):
+        vinst = read_vrplib(args.file)
+        result = solve(vinst.model, params)
+        found = vrplib_plan(vinst, result)
+        out = {"instance": vinst.name, "routes": found["routes"], "route_vehicles": found["route_vehicles"]}
+        out |= {"vehicles": len(found["routes"])}
+        out |= {k: found[k] for k in ("distance", "unserved_prize", "cost")}
+    else:
+        inst = parse(args.file)
+        result = solve(to_model(inst), params)
+        routes = result_routes(result)
+        out = {"instance": inst.name, "routes": routes, "vehicles": len(routes)}
+        out["distance"] = round(plan_distance(inst, routes), 4)
+    out |= {"feasible": result.feasible, "seconds": round(result.seconds, 3)}
     if args.format == "json":
         json.dump(out, sys.stdout)
         sys.stdout.write("\n")
     else:
         print(
             f"{out['instance']}: {out['vehicles']} vehicles, distance {out['distance']}, "
-            f"feasible {out['feasible']}, {out['seconds']} s"
+            + (f"cost {out['cost']}, " if "cost" in out else "")
+            + f"feasible {out['feasible']}, {out['seconds']} s"
         )
     return 0
 

@@ -44,6 +44,9 @@ class Vehicle:
     fixed_cost: float = 0.0
     max_trips: int = 3
     ref: Any = None
+    # Longest route from leaving the start depot to arriving at the end depot (waiting
+    # included), distinct from the shift window, which only bounds when that may happen.
+    max_duration: int | None = None
 
     def can_carry(self, stop: Stop) -> bool:
         """The truck may carry what the stop hands over (all its categories)."""
@@ -106,6 +109,7 @@ class Model:
         fixed_cost: float = 0.0,
         max_trips: int = 3,
         ref: Any = None,
+        max_duration: int | None = None,
     ) -> Vehicle:
         if capacity_kg <= 0 or capacity_m3 <= 0:
             raise ModelError(f"vehicle {name}: capacities must be positive")
@@ -113,6 +117,8 @@ class Model:
             raise ModelError(f"vehicle {name}: shift must end after it starts")
         if cost_per_km <= 0 or fixed_cost < 0 or max_trips < 1:
             raise ModelError(f"vehicle {name}: cost_per_km > 0, fixed_cost >= 0, max_trips >= 1")
+        if max_duration is not None and max_duration <= 0:
+            raise ModelError(f"vehicle {name}: max_duration must be positive")
         vehicle = Vehicle(
             len(self.vehicles),
             name,
@@ -127,6 +133,7 @@ class Model:
             float(fixed_cost),
             int(max_trips),
             ref,
+            int(max_duration) if max_duration is not None else None,
         )
         self.vehicles.append(vehicle)
         return vehicle

@@ -81,6 +81,8 @@ class Built:
             # The last load is tipped at the end depot before the shift ends.
             dim.CumulVar(routing.End(v.index)).SetRange(v.shift[0], v.shift[1] - v.end_depot.unload_time)
             routing.AddVariableMinimizedByFinalizer(dim.CumulVar(routing.End(v.index)))
+            if v.max_duration is not None:  # a route duration limit, waiting included
+                dim.SetSpanUpperBoundForVehicle(v.max_duration, v.index)
         for s in self.model.stops:
             if not s.windows:
                 continue

@@ -67,6 +67,7 @@ def pyvrp_routes(layout: Layout, seconds: float, seed: int = 0) -> list[list[int
                 fixed_cost=int(round(v.fixed_cost * COST_SCALE)),
                 tw_early=v.shift[0],
                 tw_late=v.shift[1] - v.end_depot.unload_time,
+                shift_duration=v.max_duration if v.max_duration is not None else 2**62,
                 unit_distance_cost=max(1, int(round(v.cost_per_km))),
                 profile=profiles[banned],
                 reload_depots=[v.start_depot.index] if v.max_trips > 1 else [],

@@ -3,6 +3,8 @@ proof) by phone number."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import Response, current_app, jsonify, request
 from flask.views import MethodView
 
@@ -17,8 +19,10 @@ from backend.channels.schemas import (
     CodeRequestSchema,
     CodeSentSchema,
     MyPhoneSchema,
+    OrganisationContactPatchSchema,
     OrganisationContactSchema,
     OrganisationSchema,
+    OrganisationSitePatchSchema,
     OrganisationSiteSchema,
     PhoneLinkSchema,
     PhoneSignUpSchema,
@@ -55,6 +59,7 @@ certificates = Blueprint(
 )
 AGENTS = ("agent", "admin")
 ORG_ROLES = ("resident", "dispatcher", "admin")  # a resident: the account holder of their own
+ORG_EDITORS = ("resident", "admin")  # sites and contacts are changed by the holder (or an admin)
 IDEMPOTENCY_HEADER = {
     "in": "header",
     "name": "Idempotency-Key",
@@ -290,6 +295,53 @@ class Contacts(MethodView):
         """Add a contact (name, role, phone or e-mail, at a site)"""
         org = organisations.visible(db.session, current_user(), org_id)
         return organisation_sites.add_contact(db.session, _config(), current_user(), org, data)
+
+
+@orgs.route("/<int:org_id>/sites/<int:site_id>")
+class SiteView(MethodView):
+    @roles(orgs, *ORG_EDITORS)
+    @orgs.arguments(OrganisationSitePatchSchema(partial=True))
+    @orgs.response(200, OrganisationSiteSchema)
+    @orgs.alt_response(404, description="No such organisation or site, or not yours")
+    @orgs.alt_response(409, description="The organisation has another site of that name")
+    def patch(self, data, org_id, site_id):
+        """Rename or move a pickup site (its holder or an admin)"""
+        org = organisations.visible(db.session, current_user(), org_id)
+        site = organisation_sites.get_site(db.session, org, site_id)
+        return organisation_sites.update_site(db.session, current_user(), org, site, data)
+
+    @roles(orgs, *ORG_EDITORS)
+    @orgs.response(204)
+    @orgs.alt_response(404, description="No such organisation or site, or not yours")
+    @orgs.alt_response(409, description="A recurring pickup is collected there, or a pickup booked there is to come")
+    def delete(self, org_id, site_id):
+        """Remove a pickup site (its holder or an admin); its contacts stay, at no site"""
+        org = organisations.visible(db.session, current_user(), org_id)
+        site = organisation_sites.get_site(db.session, org, site_id)
+        organisation_sites.delete_site(db.session, current_user(), org, site, ZoneInfo(_config()["TIMEZONE"]))
+
+
+@orgs.route("/<int:org_id>/contacts/<int:contact_id>")
+class ContactView(MethodView):
+    @roles(orgs, *ORG_EDITORS)
+    @orgs.arguments(OrganisationContactPatchSchema(partial=True))
+    @orgs.response(200, OrganisationContactSchema)
+    @orgs.alt_response(404, description="No such organisation or contact, or not yours")
+    @orgs.alt_response(422, description="Left with no phone or e-mail, a bad number, or a site not the organisation's")
+    def patch(self, data, org_id, contact_id):
+        """Change a contact (its organisation's holder or an admin)"""
+        org = organisations.visible(db.session, current_user(), org_id)
+        contact = organisation_sites.get_contact(db.session, org, contact_id)
+        return organisation_sites.update_contact(db.session, _config(), current_user(), org, contact, data)
+
+    @roles(orgs, *ORG_EDITORS)
+    @orgs.response(204)
+    @orgs.alt_response(404, description="No such organisation or contact, or not yours")
+    def delete(self, org_id, contact_id):
+        """Remove a contact (its organisation's holder or an admin)"""
+        org = organisations.visible(db.session, current_user(), org_id)
+        contact = organisation_sites.get_contact(db.session, org, contact_id)
+        organisation_sites.delete_contact(db.session, current_user(), contact)
 
 
 @orgs.route("/<int:org_id>/schedules")

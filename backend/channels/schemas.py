@@ -111,6 +111,15 @@ class OrganisationContactSchema(StrictSchema):
     created_at = fields.DateTime(dump_only=True)
 
 
+# Distinct classes for PATCH bodies (every field optional, every bound kept), so the spec names them.
+class OrganisationSitePatchSchema(OrganisationSiteSchema):
+    pass
+
+
+class OrganisationContactPatchSchema(OrganisationContactSchema):
+    pass
+
+
 class ScheduleSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
     site_id = Id(
@@ -158,6 +167,9 @@ class StatementArgs(StrictSchema):
 
 
 class CustodyStepSchema(StrictSchema):
+    stage = fields.String(
+        metadata={"description": "pickup: reported by the driver at the stop; intake: at the sorting center's weigh-in"}
+    )
     at = fields.DateTime()
     category = fields.String()
     kg = fields.Float()
@@ -176,11 +188,23 @@ class CertificateVehicleSchema(StrictSchema):
     hazardous_licence = fields.Boolean()
 
 
+class CertificatePickupSchema(StrictSchema):
+    at = fields.DateTime(metadata={"description": "When the driver collected it (the phone's time)"})
+    route_id = fields.Integer()
+    vehicle = fields.Nested(CertificateVehicleSchema)
+    driver_id = fields.Integer(allow_none=True)
+    driver = fields.String(metadata={"description": "The route's driver's name"})
+    kg = fields.Float(allow_none=True, metadata={"description": "The weight the driver reported"})
+
+
 class CertificateSchema(StrictSchema):
     booking_id = fields.Integer()
     resident_id = fields.Integer()
     center_id = fields.Integer()
     items = fields.List(fields.Nested(CertificateItemSchema))
     vehicles = fields.List(fields.Nested(CertificateVehicleSchema))
+    pickup = fields.Nested(
+        CertificatePickupSchema, allow_none=True, metadata={"description": "The pickup, where a driver reported it"}
+    )
     chain = fields.List(fields.Nested(CustodyStepSchema))
     issued_at = fields.DateTime()

@@ -216,7 +216,14 @@ class ServiceTimes(MethodView):
     def get(self, args):
         """The median actual service time per stop kind at a center since a day: what to tune the planner's to"""
         learned = live.learned_service_times(db.session, args["center_id"], args["since"])
-        return {"center_id": args["center_id"], "since": args["since"], "service_s_by_kind": learned}
+        samples = live.service_time_samples(db.session, args["center_id"], args["since"])
+        return {
+            "center_id": args["center_id"],
+            "since": args["since"],
+            "service_s_by_kind": learned,
+            "samples_by_kind": {kind: n for kind, (_median, n) in samples.items()},
+            "median_s_by_kind": {kind: m for kind, (m, _n) in samples.items()},
+        }
 
 
 BLUEPRINTS = (blp,)

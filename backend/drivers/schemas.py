@@ -143,7 +143,19 @@ class LearnedServiceTimesSchema(StrictSchema):
     center_id = fields.Integer()
     since = fields.Date()
     service_s_by_kind = fields.Dict(
-        keys=fields.String(), values=fields.Float(), metadata={"description": "Median actual seconds per stop kind"}
+        keys=fields.String(),
+        values=fields.Float(),
+        metadata={"description": "Per stop kind, the median over routes of each route's median actual seconds"},
+    )
+    median_s_by_kind = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(),
+        metadata={"description": "Per stop kind, the median actual seconds over every stop reported (the planner's)"},
+    )
+    samples_by_kind = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "Per stop kind, how many stops were reported arrived and finished"},
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask.views import MethodView
 
 from backend.core.api import Blueprint, page
@@ -9,6 +10,8 @@ from backend.core.auth import current_user, roles
 from backend.core.extensions import db
 from backend.intake import services as intake
 from backend.intake.schemas import (
+    ArrivalArgs,
+    ArrivalSchema,
     EstimateSchema,
     IntakeCreateSchema,
     IntakeSchema,
@@ -17,9 +20,12 @@ from backend.intake.schemas import (
     PriceCreateSchema,
     PriceSchema,
     ReceiveSchema,
+    StockHistoryArgs,
+    StockHistorySchema,
     StockSchema,
     WalletSchema,
 )
+from backend.intake.services import arrivals
 
 centers = Blueprint(
     "sorting_centers",
@@ -60,6 +66,37 @@ class Stock(MethodView):
         """Stock per category: intake minus what was shipped"""
         center_for(center_id)
         return intake.stock_by_category(db.session, center_id)
+
+
+@centers.route("/<int:center_id>/stock/history")
+class StockHistory(MethodView):
+    @roles(centers, "operator", "admin", "dispatcher")
+    @centers.arguments(StockHistoryArgs, location="query")
+    @centers.response(200, StockHistorySchema)
+    def get(self, args, center_id):
+        """Stock per category at the end of each of the last weeks (the city's calendar)"""
+        center_for(center_id)
+        return arrivals.stock_history(db.session, center_id, args["weeks"], current_app.config["TIMEZONE"])
+
+
+@centers.route("/<int:center_id>/arrivals")
+class Arrivals(MethodView):
+    @roles(centers, "operator", "admin", "dispatcher")
+    @centers.arguments(ArrivalArgs, location="query")
+    @centers.response(200, ArrivalSchema(many=True))
+    @centers.alt_response(404, description="No such sorting center, or another center than the operator's")
+    def get(self, args, center_id):
+        """The day's expected arrivals: dispatched routes with the bookings and bins on board
+        ---
+        Per route: the truck and its tare on file, the driver, each booking and bin with the
+        crew's reports where they reported, and the kilograms to expect per category (reported
+        where reported, else the plan's estimate; a missed stop brings nothing). An operator
+        sees only their own center: another is 404.
+        """
+        center = arrivals.get_visible_center(db.session, current_user(), center_id)
+        return arrivals.list_arrivals(
+            db.session, current_user(), center, args.get("date"), current_app.config["TIMEZONE"]
+        )
 
 
 @centers.route("/<int:center_id>/lots")

@@ -120,3 +120,97 @@ class EstimateSchema(StrictSchema):
     district = fields.String(required=True, validate=validate.Length(1, 80))
     year = fields.Integer(required=True, validate=validate.Range(2000, 2100))
     tonnes = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False))
+
+
+class ArrivalArgs(StrictSchema):
+    date = Day(metadata={"description": "Default: today in the city's time zone"})
+
+
+class _CategoryNamed(StrictSchema):
+    category = fields.String(metadata={"description": "Category code"})
+    name_en = fields.String()
+    name_zh = fields.String()
+    unit = fields.String(metadata={"description": "How the category is counted and paid: kg or piece"})
+
+
+_REPORTED = fields.Float(
+    allow_none=True, metadata={"description": "As the crew reported it at the stop (weighed, or from the fill seen)"}
+)
+
+
+class ArrivalCategorySchema(_CategoryNamed):
+    expected_kg = fields.Float(metadata={"description": "The plan's estimate"})
+    reported_kg = fields.Float(allow_none=True, metadata={"description": "Sum of the stops the crew reported"})
+    estimated_kg = fields.Float(
+        metadata={"description": "What to expect: reported where reported, else planned; a missed stop brings 0"}
+    )
+
+
+class ArrivalItemSchema(_CategoryNamed):
+    quantity = fields.Float(metadata={"description": "As booked, in item_unit"})
+    item_unit = fields.String()
+    expected_kg = fields.Float()
+    reported_kg = fields.Float(
+        allow_none=True, metadata={"description": "The stop's reported weight, shared by estimate"}
+    )
+
+
+class ArrivalBookingSchema(StrictSchema):
+    booking_id = fields.Integer()
+    seq = fields.Integer(metadata={"description": "The stop's place on the route"})
+    stop_status = fields.String(metadata={"description": "planned, arrived, done or missed"})
+    status = fields.String(metadata={"description": "The booking's status"})
+    window_start = fields.DateTime()
+    window_end = fields.DateTime()
+    expected_kg = fields.Float()
+    reported_kg = _REPORTED
+    weighable = fields.Boolean(metadata={"description": "Collected and not yet weighed: intake may settle it"})
+    items = fields.List(fields.Nested(ArrivalItemSchema))
+
+
+class ArrivalBinSchema(_CategoryNamed):
+    bin_id = fields.Integer()
+    seq = fields.Integer()
+    stop_status = fields.String()
+    place = fields.String(metadata={"description": "The collection point"})
+    expected_kg = fields.Float()
+    reported_kg = _REPORTED
+
+
+class ArrivalSchema(StrictSchema):
+    route_id = fields.Integer()
+    plan_id = fields.Integer()
+    seq = fields.Integer(metadata={"description": "The route's number in its plan"})
+    vehicle_id = fields.Integer()
+    plate = fields.String()
+    tare_kg = fields.Float(metadata={"description": "The vehicle's tare on file"})
+    capacity_kg = fields.Float()
+    driver_id = fields.Integer(allow_none=True)
+    driver_name = fields.String(allow_none=True)
+    start_at = fields.DateTime()
+    end_at = fields.DateTime(metadata={"description": "Planned return to the center"})
+    progress = fields.String(
+        validate=validate.OneOf(("planned", "on_route", "completed", "weighed")),
+        metadata={"description": "planned, on_route, completed (every stop reported) or weighed (an intake names it)"},
+    )
+    stops_total = fields.Integer()
+    stops_done = fields.Integer()
+    stops_missed = fields.Integer()
+    intake_ids = fields.List(fields.Integer())
+    bookings = fields.List(fields.Nested(ArrivalBookingSchema))
+    bins = fields.List(fields.Nested(ArrivalBinSchema))
+    categories = fields.List(fields.Nested(ArrivalCategorySchema))
+    estimated_kg = fields.Float()
+
+
+class StockHistoryArgs(StrictSchema):
+    weeks = fields.Integer(load_default=8, validate=validate.Range(1, 52))
+
+
+class StockSeriesSchema(_CategoryNamed):
+    kg = fields.List(fields.Float(), metadata={"description": "Stock at the end of each week, as `weeks`"})
+
+
+class StockHistorySchema(StrictSchema):
+    weeks = fields.List(fields.Date(), metadata={"description": "Each week's last day (the city's calendar)"})
+    categories = fields.List(fields.Nested(StockSeriesSchema))

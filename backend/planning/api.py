@@ -222,8 +222,15 @@ class StopEvents(MethodView):
     @routes.alt_response(404, description="No such route, or (to a driver) not their own")
     @routes.alt_response(409, description="The plan is not dispatched, or the stop is already past this status")
     @routes.alt_response(422, description="No such stop on the route, or a missed stop without a reason")
+    @routes.doc(deprecated=True)
     def post(self, data, route_id, seq):
-        """Arrived, done (with the estimated quantity) or missed (with the reason): a driver on their own route"""
+        """Deprecated: POST /api/v1/drivers/stops/{stop_id}/events instead (the phone's id and time)
+        ---
+        Arrived, done (with the estimated quantity) or missed (with the reason): a driver on their
+        own route. Kept for existing clients; it moves the stop through the same service as the
+        drivers' events (planning's advance_stop: the booking, the bin, custody), but has no
+        event id (a resend is a 409, not the stored answer) and records no time but the server's,
+        so the learned service times do not see it."""
         return dispatch.stop_event(db.session, route_id, seq, current_user(), data)
 
 

@@ -26,7 +26,7 @@ from backend.core.jobs import QueueUnavailable, RetryLater, enqueue
 from backend.network.models import Site
 from backend.planning.models import Plan
 from backend.planning.services import adapter as planning
-from backend.planning.services import lifecycle, parts
+from backend.planning.services import lifecycle, parts, service_times
 from backend.planning.services.lifecycle import Beat
 from backend.planning.solver_process import SolverProcess
 from backend.roads import services as roads
@@ -46,7 +46,7 @@ DEFAULTS = {
 
 
 def settings_for_jobs(config: Mapping) -> dict:
-    keys = ("DATABASE_URL", "TIMEZONE", "PLAN_WORKERS", "ROAD_NETWORK", *DEFAULTS)
+    keys = ("DATABASE_URL", "TIMEZONE", "PLAN_WORKERS", "ROAD_NETWORK", *DEFAULTS, *service_times.SETTINGS)
     return {k: config.get(k, DEFAULTS.get(k)) for k in keys}
 
 
@@ -189,11 +189,15 @@ def _attempt(
         done = set((plan.overrides or {}).get("done", []))
         if provider is None:  # the twin passes its own; the platform measures on ROAD_NETWORK
             provider = roads.provider_for(settings.get("ROAD_NETWORK"))
+        learned = service_times.service_times_for(s, center.id, plan.day, settings)  # baseline alike: a fair saving
         problem = planning.build_problem(
-            s, center, plan.day, tz, opts, overrides=plan.overrides, done_stops=done, now=now, provider=provider
-        )
+            s, center, plan.day, tz, opts, overrides=plan.overrides, done_stops=done, now=now, provider=provider,
+            service_times=learned,
+        )  # fmt: skip
         base_problem = (
-            planning.build_problem(s, center, plan.day, tz, opts, baseline=True, now=now, provider=provider)
+            planning.build_problem(
+                s, center, plan.day, tz, opts, baseline=True, now=now, provider=provider, service_times=learned
+            )
             if with_baseline
             else None
         )

@@ -18,6 +18,10 @@ class PlanOptionsSchema(StrictSchema):
     horizon_hours = fields.Float(validate=validate.Range(min=1, max=168))
     optional_margin_pct = fields.Float(validate=validate.Range(min=0, max=100))
     fill_threshold = fields.Float(validate=validate.Range(min=1, max=100))
+    optional_prize_scale = fields.Float(
+        validate=validate.Range(min=0, max=100),
+        metadata={"description": "Worth of an optional bin against its detour (1: default; 0: never visited)"},
+    )
 
 
 class PlanCreateSchema(StrictSchema):

@@ -46,6 +46,13 @@ def _floats(text: str | None) -> tuple[float, ...] | None:
     type=click.FloatRange(0, 100),
     help="Optional-bin margin (points).",
 )
+@click.option(
+    "--need-prize-scale",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(0, 100),
+    help="Optional bins' worth against their detour (x the planner's; 0: never visited).",
+)
 @click.option("--count-scales", help="Count-driven K as multiples of the calendar's visits per day.")
 @click.option("--target-service", type=click.FloatRange(0, 100), help="Service level (%) to compare at.")
 @click.option(
@@ -88,7 +95,8 @@ def twin_command(days, seed, n_bins, time_limit, report_dir, from_db, determinis
     from backend.twin.report import write_report
 
     with click.progressbar(length=days, label="simulated days", file=click.get_text_stream("stderr")) as bar:
-        policies = (Policy("need", None, knobs["need_margin"]), Policy("static"), Policy("count"))
+        need = Policy("need", None, knobs["need_margin"], knobs["need_prize_scale"])
+        policies = (need, Policy("static"), Policy("count"))
         figures = run_twin(cfg, progress=bar.update, policies=policies)
     paths = write_report(figures, report_dir)
     for p, x in figures["totals"].items():
@@ -111,6 +119,7 @@ def _sweep(cfg, sweep: bool, seeds: int, workers, knobs: dict, report_dir: str) 
         workers=workers,
         target_service=knobs["target_service"],
         need_margin=knobs["need_margin"],
+        need_prize_scale=knobs["need_prize_scale"],
     )
     for field, option in (("static_scales", "static_scales"), ("need_thresholds", "need_thresholds")):
         if (values := _floats(knobs[option])) is not None:

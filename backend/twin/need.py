@@ -18,7 +18,12 @@ from backend.twin.execute import Executed, Visit
 
 
 def plan_options(twin, policy) -> dict:
-    options = {"time_limit": twin.cfg.time_limit, "horizon_hours": 24, "optional_margin_pct": policy.margin}
+    options = {
+        "time_limit": twin.cfg.time_limit,
+        "horizon_hours": 24,
+        "optional_margin_pct": policy.margin,
+        "optional_prize_scale": policy.prize_scale,
+    }
     if policy.knob is not None:
         options["fill_threshold"] = policy.knob
     return options

@@ -30,6 +30,7 @@ class Policy:
     family: str
     knob: float | None = None  # None: the default setting (x1, or each bin's own threshold)
     margin: float = 20.0  # need only: optional bins this many points below the threshold
+    prize_scale: float = 1.0  # need only: an optional bin's worth against its detour (x1: the planner's)
 
     def __post_init__(self) -> None:
         if self.family not in FAMILIES:

@@ -91,7 +91,10 @@ def summarize(cfg: TwinConfig, days: list[dict], twin: Twin) -> dict:
     keys = list(twin.policies)
     out = {
         "config": asdict(cfg),
-        "policies": {k: {"family": p.family, "knob": p.knob, "margin": p.margin} for k, p in twin.policies.items()},
+        "policies": {
+            k: {"family": p.family, "knob": p.knob, "margin": p.margin, "prize_scale": p.prize_scale}
+            for k, p in twin.policies.items()
+        },
         "start": (START + timedelta(days=WARMUP_DAYS)).isoformat(),
         "bins": len(twin.bins),
         "centers": len(twin.centers),

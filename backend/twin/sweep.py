@@ -37,14 +37,19 @@ class SweepPlan:
     need_thresholds: tuple[float, ...] = (95.0, 85.0, 75.0, 65.0)
     count_scales: tuple[float, ...] = (0.75, 1.0, 1.25, 1.5, 2.0)
     need_margin: float = 20.0
+    need_prize_scale: float = 1.0
     workers: int | None = None  # default: the cores this process may use
     target_service: float | None = None  # default: the highest level every policy's curve reaches
 
     def policies(self) -> list[Policy]:
         if not self.sweep:
-            return [Policy("need", None, self.need_margin), Policy("static", 1.0), Policy("count", 1.0)]
+            return [
+                Policy("need", None, self.need_margin, self.need_prize_scale),
+                Policy("static", 1.0),
+                Policy("count", 1.0),
+            ]
         return (
-            [Policy("need", t, self.need_margin) for t in self.need_thresholds]
+            [Policy("need", t, self.need_margin, self.need_prize_scale) for t in self.need_thresholds]
             + [Policy("static", s) for s in self.static_scales]
             + [Policy("count", s) for s in self.count_scales]
         )

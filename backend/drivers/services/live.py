@@ -158,6 +158,32 @@ def learned_service_times(session: Session, center_id: int, since: date) -> dict
     return {k: median(v) for k, v in sorted(by_kind.items())}
 
 
+def service_time_samples(session: Session, center_id: int, since: date) -> dict[str, tuple[float, int]]:
+    """Per stop kind at a center, from the stops reported since a day: the median actual
+    service time (arrived to collected or missed, as the phones said) and how many stops it
+    is the median of. One query, whatever the number of routes: planning asks at every solve
+    (registered at app start with ``planning.services.service_times.set_service_time_source``)."""
+    rows = session.execute(
+        select(StopEvent.stop_id, StopEvent.type, StopEvent.happened_at, RouteStop.kind)
+        .join(RouteStop, RouteStop.id == StopEvent.stop_id)
+        .join(PlanRoute, PlanRoute.id == RouteStop.route_id)
+        .join(Plan, Plan.id == PlanRoute.plan_id)
+        .where(Plan.center_id == center_id, Plan.day >= since, Plan.status.in_(("dispatched", "superseded")))
+    )
+    times: dict[int, dict[str, datetime]] = {}
+    kinds: dict[int, str] = {}
+    for stop_id, type_, at, kind in rows:
+        key = "arrived" if type_ == "arrived" else "left"
+        slot = times.setdefault(stop_id, {})
+        slot[key] = min(slot.get(key, at), at)
+        kinds[stop_id] = kind
+    by_kind: dict[str, list[float]] = {}
+    for stop_id, t in times.items():
+        if "arrived" in t and "left" in t and t["left"] >= t["arrived"]:  # a wrong clock teaches nothing
+            by_kind.setdefault(kinds[stop_id], []).append((t["left"] - t["arrived"]).total_seconds())
+    return {k: (median(v), len(v)) for k, v in sorted(by_kind.items())}
+
+
 def thin_positions(session: Session, keep_days: int, now: datetime | None = None) -> int:
     """Positions older than ``keep_days`` are cut to the last one of each route; the number removed."""
     cutoff = (now or datetime.now(UTC)) - timedelta(days=keep_days)

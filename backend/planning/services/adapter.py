@@ -10,7 +10,7 @@ falls back to the fixed round.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,13 +21,12 @@ from backend.bookings.models import Booking
 from backend.network.models import Bin, MaterialCategory, Site, Vehicle
 from backend.planning.models import Plan, PlanRoute, RouteStop
 from backend.planning.services import baseline as static_round
+from backend.planning.services.service_times import ServiceTimes
 from backend.roads import services as roads
 from backend.telemetry.services.forecast import HISTORY, forecast
 from backend.telemetry.services.readings import fill_histories
 from routing import MatrixProvider, Model, Result
 
-BIN_SERVICE_S = 120
-BOOKING_SERVICE_S = 300
 UNLOAD_S = 600
 PRIZE_PER_PCT = 0.06  # currency per fill point: an 80%-full optional bin pays for a ~1 km detour at 4.5/km
 
@@ -38,6 +37,9 @@ class PlanOptions:
     horizon_hours: float = 24.0
     optional_margin_pct: float = 20.0
     fill_threshold: float | None = None  # overrides each bin's own threshold
+    # How much an optional bin is worth against the km to reach it (x1: PRIZE_PER_PCT);
+    # 0: optional bins are never worth a detour, higher: trucks take more of them.
+    optional_prize_scale: float = 1.0
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Problem:
     model: Model
     midnight: datetime
     counts: dict
+    service_times: dict = field(default_factory=dict)  # which were used (the plan's summary)
 
 
 def _seconds(dt: datetime, midnight: datetime) -> int:
@@ -91,17 +94,20 @@ def build_problem(
     done_stops: set[str] = frozenset(),
     now: datetime | None = None,
     provider: MatrixProvider | None = None,
+    service_times: ServiceTimes | None = None,
 ) -> Problem:
     """The day's routing model for one sorting center (need-based, or the fixed-round baseline),
-    measured by ``provider`` (the road network when one is loaded, else great-circle)."""
+    measured by ``provider`` (the road network when one is loaded, else great-circle), each stop
+    given ``service_times`` (the assumptions when none)."""
     overrides = overrides or {}
+    service_times = service_times or ServiceTimes()
     pins, drops = overrides.get("pins", {}), set(overrides.get("drops", []))
     midnight = datetime.combine(day, time(0), tz)
     model = Model(provider=provider or roads.GREAT_CIRCLE)
     depot = model.add_depot(center.name, (center.lat, center.lon), unload_time=UNLOAD_S, ref=center.id)
     vehicles = _vehicles(session, model, depot, center)
     if not vehicles:
-        return Problem(model, midnight, {"vehicles": 0})
+        return Problem(model, midnight, {"vehicles": 0}, service_times.summary())
     shift_start = midnight + timedelta(seconds=min(v.shift[0] for v in vehicles.values()))
     horizon_end = shift_start + timedelta(hours=opts.horizon_hours)
     mid_shift = shift_start + timedelta(hours=4)
@@ -144,7 +150,7 @@ def build_problem(
             at_horizon = fc.fill_at(horizon_end)
             if at_horizon >= threshold:
                 required = True
-            elif at_horizon >= threshold - opts.optional_margin_pct:
+            elif at_horizon >= threshold - opts.optional_margin_pct and opts.optional_prize_scale > 0:
                 required = False
             else:
                 continue
@@ -156,9 +162,9 @@ def build_problem(
             location=(b.site.lat, b.site.lon),
             kg=round(litres / 1000 * cat.density_kg_m3, 2),
             m3=round(litres / 1000, 4),
-            service_time=BIN_SERVICE_S + int(b.capacity_l / 1000 * 60),
+            service_time=service_times.bin(b.capacity_l),
             required=required,
-            prize=0.0 if required else max(1.0, expected * PRIZE_PER_PCT),
+            prize=0.0 if required else max(1.0, expected * PRIZE_PER_PCT) * opts.optional_prize_scale,
             categories=[cat.code],
             hazardous=cat.hazardous,
         )
@@ -182,12 +188,12 @@ def build_problem(
             location=(bk.lat, bk.lon),
             kg=bk.estimated_kg,
             m3=round(sum(i.estimated_kg / i.category.density_kg_m3 for i in bk.items), 4),
-            service_time=BOOKING_SERVICE_S,
+            service_time=service_times.booking(),
             windows=[(_seconds(bk.window_start, midnight), _seconds(bk.window_end, midnight))],
             categories=[c.code for c in cats],
             hazardous=any(c.hazardous for c in cats),
         )
-    return Problem(model, midnight, counts)
+    return Problem(model, midnight, counts, service_times.summary())
 
 
 def store_result(session: Session, plan: Plan, problem: Problem, result: Result, base: Result | None) -> None:
@@ -241,6 +247,8 @@ def store_result(session: Session, plan: Plan, problem: Problem, result: Result,
         "stops": problem.counts,
         "dropped": [{"stop": d.ref, "required": d.required, "reason": d.reason} for d in result.dropped],
         "served_bookings": served_bookings,
+        # Which service times the stops were given: learned from the drivers' reports or assumed.
+        "service_times": getattr(problem, "service_times", None) or None,
     }
     if base is not None:
         b = base.summary()

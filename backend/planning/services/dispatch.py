@@ -17,9 +17,9 @@ from backend.core.errors import Conflict, Invalid, NotFound
 from backend.network.models import Site, Vehicle
 from backend.network.services.sites import center_of
 from backend.planning.models import Plan, RouteStop
+from backend.planning.services.progress import advance_stop
 from backend.planning.services.routes import get_visible_route
 from backend.roads import services as roads
-from backend.telemetry.services.readings import record_emptying
 
 
 def plan_options(cfg, raw: dict) -> dict:
@@ -29,6 +29,7 @@ def plan_options(cfg, raw: dict) -> dict:
         "horizon_hours": float(raw.get("horizon_hours", cfg["PLAN_HORIZON_HOURS"])),
         "optional_margin_pct": float(raw.get("optional_margin_pct", cfg["PLAN_OPTIONAL_MARGIN_PCT"])),
         **({"fill_threshold": raw["fill_threshold"]} if "fill_threshold" in raw else {}),
+        **({"optional_prize_scale": raw["optional_prize_scale"]} if "optional_prize_scale" in raw else {}),
     }
 
 
@@ -264,22 +265,9 @@ def stop_event(session: Session, route_id: int, seq: int, user: User, data: dict
         raise Conflict(f"stop {seq} is already {stop.status}")
     if kind == "missed" and not data.get("reason"):
         raise Invalid.field("reason", "say why the stop was missed")
-    stop.status, stop.updated_at = kind, now
-    if kind == "done":
-        stop.quantity_kg = data.get("quantity_kg", stop.expected_kg)
-        if stop.bin_id is not None:
-            record_emptying(session, stop.bin_id, now)
-    if kind == "missed":
-        stop.reason = data["reason"][:255]
-    if stop.booking_id is not None and kind != "arrived":
-        b = session.get(Booking, stop.booking_id)
-        if b.status == "scheduled":
-            bookings.transition(session, b, "en_route", user.id, "truck on its way")
-        if kind == "done":
-            b.collected_kg = stop.quantity_kg
-            bookings.transition(session, b, "collected", user.id, f"collected by route {route_id}")
-        else:
-            bookings.transition(session, b, "missed", user.id, stop.reason)
+    # The one write path of a stop's progress, shared with the drivers' phone events: the
+    # booking, the bin's emptying and whatever listens for a collection (custody) move alike.
+    advance_stop(session, stop, kind, now, user.id, quantity_kg=data.get("quantity_kg"), reason=data.get("reason", ""))
     commit(session)
     return stop
 

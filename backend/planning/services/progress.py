@@ -9,6 +9,7 @@ server heard of it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -19,6 +20,20 @@ from backend.planning.models import PlanRoute, RouteStop
 from backend.telemetry.services.readings import record_emptying
 
 RANK = {"planned": 0, "arrived": 1, "done": 2, "missed": 2}
+
+# What else happens when a booking is collected, in the same transaction: registered at app
+# start by the domains above planning (channels keeps the custody chain's pickup link), the
+# inversion ``set_crew_source`` uses; planning names none of them.
+CollectionListener = Callable[[Session, RouteStop, Booking, datetime, int], None]
+_on_collected: list[CollectionListener] = []
+
+
+def add_collection_listener(listener: CollectionListener) -> None:
+    """Call ``listener(session, stop, booking, at, actor_id)`` whenever a stop collects a
+    booking (once: a stop moves to done once). Registering the same function twice (an app
+    built twice in one process) keeps one."""
+    if listener not in _on_collected:
+        _on_collected.append(listener)
 
 
 def advance_stop(
@@ -47,6 +62,8 @@ def advance_stop(
         if b.status == "en_route" and status == "done":
             b.collected_kg = stop.quantity_kg
             bookings.transition(session, b, "collected", actor_id, f"collected by route {stop.route_id}")
+            for listener in _on_collected:
+                listener(session, stop, b, at, actor_id)
         elif b.status == "en_route":
             bookings.transition(session, b, "missed", actor_id, stop.reason)
     if status == "done" and stop.bin_id is not None:

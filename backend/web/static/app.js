@@ -31,29 +31,121 @@ async function api(method, path, body) {
   const token = localStorage.getItem("token");
   if (token) headers["Authorization"] = "Bearer " + token;
   const resp = await fetch(path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
-  if (resp.status === 401 && !path.startsWith("/api/v1/auth/")) { location.href = "/console/login"; return; }
+  if (resp.status === 401 && !path.startsWith("/api/v1/auth/")) {
+    // The token is dead (expired or revoked): forget it, so the sign-in page does not loop.
+    localStorage.removeItem("token");
+    if (PAGE !== "login") location.href = "/console/login";
+    return;
+  }
   const data = resp.status === 204 ? null : await resp.json().catch(() => null);
   if (!resp.ok) {
     const fields = data && data.errors && data.errors.json ? " " + JSON.stringify(data.errors.json) : "";
-    throw new Error(((data && data.message) || resp.statusText) + fields);
+    const err = new Error(((data && data.message) || resp.statusText) + fields);
+    // The status and the field messages, for pages that say why in their own words.
+    err.status = resp.status;
+    err.fields = (data && data.errors && data.errors.json) || {};
+    throw err;
   }
   return data;
 }
+
+// Which console pages an account may use, and where it lands. Pages are shells rendered
+// without knowing the user, so the header is shaped here from GET /api/v1/me; the API's own
+// role and object checks stay the authority (a hidden link locks nothing).
+const OPEN_PAGES = ["login", "public"];
+const PAGE = location.pathname.startsWith("/console/") ? location.pathname.split("/")[2] : "";
+
+async function loadAccess() {
+  const me = await api("GET", "/api/v1/me");
+  if (!me) return null;  // 401: api() has forgotten the token
+  let pages;  // the first is the landing page
+  const links = [];  // [page, href, label] for a switcher: an admin's several workplaces
+  if (me.role === "resident") {
+    // An organisation signs in as its account holder, a resident: its page first. A resident
+    // who holds none may still open that page (it says so); only holders get the link.
+    const orgs = await api("GET", "/api/v1/organisations?page_size=1").catch(() => []);
+    pages = orgs && orgs.length ? ["organisation", "resident"] : ["resident"];
+  } else if (me.role === "operator") {
+    // An operator bound to a distribution market is that market's staff: the market page.
+    const site = await api("GET", `/api/v1/sites/${me.sorting_center_id}`);
+    pages = [site.tier === "distribution_market" ? "market" : "operator"];
+  } else if (me.role === "admin") {
+    pages = ["dispatcher", "operator", "market", "agent", "organisation", "twin"];
+    // The sorting-center page of an admin is one center's: one entry per center.
+    const centers = await api("GET", "/api/v1/sites?tier=sorting_center&page_size=100").catch(() => []);
+    for (const p of pages) {
+      if (p === "operator") for (const c of centers || []) links.push([p, `/console/operator?center=${c.id}`, `${t("operator")} · ${c.name}`]);
+      else links.push([p, p === "twin" ? "/twin/" : `/console/${p}`, t(p === "market" ? "market_page" : p === "twin" ? "twin_report" : p)]);
+    }
+  } else {
+    pages = {driver: ["driver"], dispatcher: ["dispatcher", "organisation", "twin"], agent: ["agent"],
+             buyer: ["buyer"]}[me.role] || [];
+  }
+  return {me, pages, links, homeUrl: "/console/" + (pages[0] || "public")};
+}
+
+// One answer per page load for the header and the page; signIn asks afresh for its new token.
+let _access = null;
+function currentAccess() { return _access || (_access = loadAccess()); }
+
+// Where a signed-in account must go instead of this page, or null if it may stay.
+function redirectFor(access) {
+  // An admin's sorting-center page is one center's: without ?center=, the first center's.
+  const firstCenter = access.links.find((l) => l[0] === "operator");
+  if (PAGE === "operator" && firstCenter && !new URLSearchParams(location.search).get("center")) return firstCenter[1];
+  // A resident who holds no organisation may open its page: it says so, rather than staying blank.
+  const mayOpen = OPEN_PAGES.includes(PAGE) || access.pages.includes(PAGE) ||
+    (PAGE === "organisation" && access.me.role === "resident");
+  return PAGE && !mayOpen ? access.homeUrl : null;
+}
+
+// The account's links, or a switcher when it has many workplaces (an admin).
+function paintHeader(access) {
+  for (const a of document.querySelectorAll("header .role-link")) {
+    a.classList.toggle("allowed", !access.links.length && access.pages.includes(a.dataset.page));
+    if (a.dataset.page === PAGE) a.setAttribute("aria-current", "page");
+  }
+  if (!access.links.length) return;
+  const select = document.getElementById("switcher");
+  const center = new URLSearchParams(location.search).get("center");
+  const here = ([page, href]) => page === PAGE && (page !== "operator" || href.endsWith(`center=${center}`));
+  select.replaceChildren(...access.links.map((link) => el("option", {value: link[1], ...(here(link) ? {selected: "selected"} : {})}, link[2])));
+  select.addEventListener("change", () => { location.href = select.value; });
+  document.getElementById("switcher-label").classList.add("allowed");
+}
+
+// The header for the signed-in account, and a page it may not use sends it to its own
+// landing page (while this one waits hidden) rather than showing empty panels.
+async function shapeConsole() {
+  // The language link keeps the page's other parameters (an admin's ?center=).
+  const langLink = document.getElementById("lang"), query = new URLSearchParams(location.search);
+  if (langLink) { query.set("lang", new URLSearchParams(langLink.search).get("lang")); langLink.search = query.toString(); }
+  const signedIn = !!localStorage.getItem("token");
+  document.documentElement.classList.toggle("signed-in", signedIn);
+  if (!signedIn) { if (!OPEN_PAGES.includes(PAGE)) location.replace("/console/login"); return; }
+  let leaving = false;
+  try {
+    const access = await currentAccess();
+    if (!access) { leaving = true; return; }  // 401: api() is on its way to the sign-in page
+    window.ACCESS = access;
+    const elsewhere = redirectFor(access);
+    if (elsewhere) { leaving = true; location.replace(elsewhere); return; }
+    paintHeader(access);
+  } catch (err) {
+    // No answer on who is signed in: show the page; the API still refuses what it must.
+  } finally {
+    if (!leaving) document.documentElement.classList.remove("access-pending");
+  }
+}
+if (localStorage.getItem("token") && PAGE && !OPEN_PAGES.includes(PAGE)) document.documentElement.classList.add("access-pending");
 
 async function signIn(username, password) {
   const tok = await api("POST", "/api/v1/auth/token", {username, password});
   localStorage.setItem("token", tok.access_token);
   localStorage.setItem("role", tok.role);
-  const home = {dispatcher: "dispatcher", admin: "dispatcher", driver: "driver", operator: "operator", agent: "agent",
-                buyer: "buyer"};
-  let page = home[tok.role] || "resident";
-  if (tok.role === "operator") {
-    // An operator bound to a distribution market is that market's staff: the market page.
-    const me = await api("GET", "/api/v1/me");
-    const site = await api("GET", `/api/v1/sites/${me.sorting_center_id}`);
-    if (site.tier === "distribution_market") page = "market";
-  }
-  location.href = "/console/" + page;
+  // Each account lands on its own page: the driver on the driver's, market staff on the market's.
+  const access = await loadAccess();
+  location.href = access.homeUrl;
 }
 
 async function signOut(e) {
@@ -62,6 +154,13 @@ async function signOut(e) {
   if (localStorage.getItem("token")) await api("POST", "/api/v1/auth/logout").catch(() => null);
   localStorage.clear();
   location.href = "/console/login";
+}
+// A panel's state line: loading, empty or error, each with a word why ("" clears it).
+function showState(id, kind, text = "") {
+  const node = document.getElementById(id);
+  if (!node) return;
+  node.dataset.state = kind;
+  node.textContent = text;
 }
 function requireSignIn() { if (!localStorage.getItem("token")) location.href = "/console/login"; }
 function categoryName(c) { return LANG === "zh" ? c.name_zh : c.name_en; }
@@ -109,6 +208,7 @@ async function drawStreets(map, group) {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  shapeConsole();
   for (const node of document.querySelectorAll("[data-click]")) {
     node.addEventListener("click", (e) => window[node.dataset.click](e));
   }

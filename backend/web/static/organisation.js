@@ -1,8 +1,10 @@
-// An organisation's page (its account holder, or staff): its recurring pickups and sites, the
-// pickups they became, and the monthly statements with the printable one of each month.
+// An organisation's page (its account holder, or staff): its recurring pickups, its sites and
+// contacts (added, edited and removed here), the pickups they became, and the monthly
+// statements with the printable one of each month.
 requireSignIn();
 const MONTHS_SHOWN = 6;
 let organisations = [];
+let current = null;  // the organisation shown
 
 async function init() {
   try {
@@ -35,20 +37,108 @@ function lastMonths(n, pickups) {
 
 async function openOrganisation(id) {
   const org = organisations.find((o) => o.id === id);
+  current = org;
   document.getElementById("org-name").textContent = org.name;
   document.getElementById("org-code").textContent = org.credit_code;
   document.getElementById("org-address").textContent = org.address;
-  const [sites, schedules] = await Promise.all([
-    api("GET", `/api/v1/organisations/${id}/sites`), api("GET", `/api/v1/organisations/${id}/schedules`)]);
+  resetSiteForm();
+  resetContactForm();
+  const [sites, schedules] = await loadSitesAndContacts(org);
   const siteName = Object.fromEntries(sites.map((s) => [s.id, s.name]));
-  document.getElementById("sites").replaceChildren(...sites.map((s) => el("tr", {class: "site"},
-    el("td", {}, s.name), el("td", {}, s.address), el("td", {}, `${fmt(s.lat, 4)}, ${fmt(s.lon, 4)}`))));
   document.getElementById("schedules").replaceChildren(...schedules.map((s) => el("tr", {class: "schedule"},
     el("td", {}, weekdayName(s.weekday)), el("td", {}, s.window_start.slice(0, 5)), el("td", {}, s.category),
     el("td", {}, `${fmt(s.estimated_kg, 0)} kg`), el("td", {}, s.site_id ? siteName[s.site_id] : org.address),
     el("td", {}, t(s.active ? "active" : "inactive")))));
   const pickups = await loadPickups(org);
   await loadStatements(org, pickups);
+}
+
+async function loadSitesAndContacts(org) {
+  const [sites, schedules, contacts] = await Promise.all([
+    api("GET", `/api/v1/organisations/${org.id}/sites`), api("GET", `/api/v1/organisations/${org.id}/schedules`),
+    api("GET", `/api/v1/organisations/${org.id}/contacts`)]);
+  const siteName = Object.fromEntries(sites.map((s) => [s.id, s.name]));
+  document.getElementById("sites").replaceChildren(...sites.map((s) => el("tr", {class: "site", "data-id": s.id},
+    el("td", {}, s.name), el("td", {}, s.address), el("td", {}, `${fmt(s.lat, 4)}, ${fmt(s.lon, 4)}`),
+    el("td", {}, el("button", {type: "button", class: "edit", onclick: () => editSite(s)}, t("edit")),
+      el("button", {type: "button", class: "remove", onclick: () => removeSite(s)}, t("remove"))))));
+  document.getElementById("contacts").replaceChildren(...contacts.map((c) => el("tr", {class: "contact", "data-id": c.id},
+    el("td", {}, c.name), el("td", {}, c.role || ""), el("td", {}, c.phone || ""), el("td", {}, c.email || ""),
+    el("td", {}, c.site_id ? siteName[c.site_id] || "" : t("no_site")),
+    el("td", {}, el("button", {type: "button", class: "edit", onclick: () => editContact(c)}, t("edit")),
+      el("button", {type: "button", class: "remove", onclick: () => removeContact(c)}, t("remove"))))));
+  const select = document.querySelector("#contact-form [name=site_id]");
+  const chosen = select.value;
+  select.replaceChildren(el("option", {value: ""}, t("no_site")), ...sites.map((s) => el("option", {value: s.id}, s.name)));
+  select.value = chosen;
+  return [sites, schedules];
+}
+
+// A site or contact is added with the form, or edited in it (the row's Edit fills it in);
+// the API says what is wrong (a name taken, a number not valid, a site still in use).
+function resetSiteForm() {
+  const form = document.getElementById("site-form");
+  form.reset();
+  form.elements.id.value = "";
+  document.getElementById("site-save").textContent = t("add_site");
+  document.getElementById("site-error").textContent = "";
+}
+
+function editSite(s) {
+  const form = document.getElementById("site-form");
+  for (const k of ["id", "name", "address", "lat", "lon"]) form.elements[k].value = s[k];
+  document.getElementById("site-save").textContent = t("save");
+}
+
+async function saveSite(e) {
+  const form = e.target, id = form.elements.id.value;
+  const body = {name: form.elements.name.value.trim(), address: form.elements.address.value.trim(),
+                lat: Number(form.elements.lat.value), lon: Number(form.elements.lon.value)};
+  try {
+    if (id) await api("PATCH", `/api/v1/organisations/${current.id}/sites/${id}`, body);
+    else await api("POST", `/api/v1/organisations/${current.id}/sites`, body);
+  } catch (err) { document.getElementById("site-error").textContent = err.message; return; }
+  await openOrganisation(current.id);
+}
+
+async function removeSite(s) {
+  if (!window.confirm(`${t("confirm_remove_site")} ${s.name}?`)) return;
+  try { await api("DELETE", `/api/v1/organisations/${current.id}/sites/${s.id}`); }
+  catch (err) { document.getElementById("site-error").textContent = err.message; return; }
+  await openOrganisation(current.id);
+}
+
+function resetContactForm() {
+  const form = document.getElementById("contact-form");
+  form.reset();
+  form.elements.id.value = "";
+  document.getElementById("contact-save").textContent = t("add_contact");
+  document.getElementById("contact-error").textContent = "";
+}
+
+function editContact(c) {
+  const form = document.getElementById("contact-form");
+  for (const k of ["id", "name", "role", "phone", "email"]) form.elements[k].value = c[k] || "";
+  form.elements.site_id.value = c.site_id || "";
+  document.getElementById("contact-save").textContent = t("save");
+}
+
+async function saveContact(e) {
+  const form = e.target, id = form.elements.id.value, v = (k) => form.elements[k].value.trim();
+  const body = {name: v("name"), role: v("role"), phone: v("phone") || null, email: v("email") || null,
+                site_id: v("site_id") ? Number(v("site_id")) : null};
+  try {
+    if (id) await api("PATCH", `/api/v1/organisations/${current.id}/contacts/${id}`, body);
+    else await api("POST", `/api/v1/organisations/${current.id}/contacts`, body);
+  } catch (err) { document.getElementById("contact-error").textContent = err.message; return; }
+  await openOrganisation(current.id);
+}
+
+async function removeContact(c) {
+  if (!window.confirm(`${t("confirm_remove_contact")} ${c.name}?`)) return;
+  try { await api("DELETE", `/api/v1/organisations/${current.id}/contacts/${c.id}`); }
+  catch (err) { document.getElementById("contact-error").textContent = err.message; return; }
+  await openOrganisation(current.id);
 }
 
 async function loadPickups(org) {

@@ -84,3 +84,17 @@ def test_sweep_over_seeds_and_its_report(tmp_path):
     text = paths["markdown"].read_text()
     assert "great-circle" in text and "wall time" in text and "At equal service" in text
     assert paths["plot"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_need_policy_carries_its_prize_scale_to_the_planner():
+    """The sweep's need-based settings pass the prize scale on to the plan options the twin sends."""
+    from types import SimpleNamespace
+
+    from backend.twin.need import plan_options
+    from backend.twin.sweep import SweepPlan
+
+    plan = SweepPlan(sweep=True, need_thresholds=(90.0, 70.0), need_prize_scale=2.5)
+    need = [p for p in plan.policies() if p.family == "need"]
+    twin = SimpleNamespace(cfg=SimpleNamespace(time_limit=2.0))
+    assert [plan_options(twin, p)["optional_prize_scale"] for p in need] == [2.5, 2.5]
+    assert [plan_options(twin, p)["fill_threshold"] for p in need] == [90.0, 70.0]

@@ -49,11 +49,11 @@ def test_resident_books_from_a_phone(live, browser, tmp_path):
     sign_in(page, base, "resident2")
     page.wait_for_url(f"{base}/console/resident")
     page.wait_for_selector("#slot option", state="attached")
-    before = page.locator("#mine tr.booking").count()
+    before = page.locator("#mine li.booking").count()
     page.fill("#book-form input[name=quantity]", "12.5")
     page.click("#book-button")
-    expect(page.locator("#mine tr.booking")).to_have_count(before + 1, timeout=30_000)
-    status = page.locator("#mine tr.booking td.status").first
+    expect(page.locator("#mine li.booking")).to_have_count(before + 1, timeout=30_000)
+    status = page.locator("#mine li.booking .status").first
     assert status.get_attribute("data-status") == "requested" and status.text_content() == "requested"
     page.screenshot(path=str(tmp_path / "resident.png"), full_page=True)
     context.close()
@@ -66,14 +66,15 @@ def test_operator_logs_an_intake_and_the_stock_changes(live, browser, tmp_path):
     sign_in(page, base, "operator1")
     page.wait_for_url(f"{base}/console/operator")
     page.wait_for_selector("#vehicle option", state="attached")
+    expect(page.locator("#stock-panel")).not_to_have_attribute("data-state", "loading")
     row = page.locator("#stock tr[data-category='paper.cardboard'] td.kg")
-    before = float(row.text_content()) if row.count() else 0.0
-    page.select_option("#intake-category", "paper.cardboard")
-    page.fill("#intake-form input[name=gross]", "6900")
-    page.fill("#intake-form input[name=tare]", "6400")
+    before = float(row.text_content().split()[0]) if row.count() else 0.0
+    page.select_option("#lines .line select[name=category]", "paper.cardboard")
+    page.fill("#lines .line input[name=gross]", "6900")
+    page.fill("#lines .line input[name=tare]", "6400")
     page.click("#intake-form button[type=submit]")
     page.wait_for_selector("#stock tr[data-category='paper.cardboard']")
-    expect(row).to_have_text(f"{before + 500:.1f}", timeout=30_000)
+    expect(row).to_have_text(f"{before + 500:.1f} kg", timeout=30_000)
     page.screenshot(path=str(tmp_path / "operator.png"))
     page.close()
 
@@ -93,8 +94,8 @@ def test_pages_speak_chinese_and_english(live, browser):
     assert "纸板箱" in page.locator("#category").inner_text()
     page.fill("#book-form input[name=quantity]", "3")
     page.click("#book-button")
-    page.wait_for_selector("#mine tr.booking td.status")
-    assert page.locator("#mine tr.booking td.status").first.text_content() == "已预约"  # requested
+    page.wait_for_selector("#mine li.booking .status")
+    assert page.locator("#mine li.booking .status").first.text_content() == "已预约"  # requested
     page.goto(f"{base}/console/resident?lang=en")
     page.wait_for_selector("#category option", state="attached")
     assert "Cardboard" in page.locator("#category").inner_text()

@@ -85,7 +85,7 @@ def test_the_holder_sees_schedule_pickups_and_statement_and_prints_it(live, brow
     booking_id = _seed(app)
     page = browser.new_page()
     sign_in(page, base, "school1", PASSWORD)
-    page.wait_for_url(f"{base}/console/resident")
+    page.wait_for_url(f"{base}/console/organisation")
     page.goto(f"{base}/console/organisation?lang=en")
     expect(page.locator("#org-name")).to_have_text("No. 2 Primary School")
     expect(page.locator("#schedules tr.schedule")).to_have_count(7)
