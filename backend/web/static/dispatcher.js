@@ -48,6 +48,9 @@ async function allPages(path, pageSize = 500, maxPages = 100) {
 
 async function loadNetwork() {
   panelState("map-state", "loading", t("loading"));
+  // The bins' states are asked for at once, beside the stations (paged): a city has thousands of each.
+  const binsAsked = Promise.all([api("GET", "/api/v1/bins/states"), allPages("/api/v1/alerts?state=open", 500, 20)]);
+  binsAsked.catch(() => null);  // its failure is reported by loadBins
   const sites = await allPages("/api/v1/sites");
   const centers = document.getElementById("center"), centerFilter = document.getElementById("f-center");
   for (const s of sites) {
@@ -64,7 +67,7 @@ async function loadNetwork() {
   if (served.length) map.fitBounds(L.latLngBounds(served.map((s) => [s.lat, s.lon])), {padding: [20, 20]});
   city.categories = await api("GET", "/api/v1/categories").catch(() => []);
   document.getElementById("f-category").append(...city.categories.map((c) => el("option", {value: c.id}, categoryName(c))));
-  await loadBins();
+  await loadBins(binsAsked);
   const streets = await drawStreets(map, layers.streets);
   let redraw = null;
   if (streets) map.on("moveend", () => { clearTimeout(redraw); redraw = setTimeout(() => drawStreets(map, layers.streets), 300); });
@@ -103,10 +106,10 @@ function clusterIcon(cluster) {
   return L.divIcon({html: `<span>${n}</span>`, className: `bin-cluster bin-cluster-${level}`, iconSize: L.point(size, size)});
 }
 
-async function loadBins() {
+async function loadBins(asked) {
   let bins, alerts;
   try {
-    [bins, alerts] = await Promise.all([api("GET", "/api/v1/bins/states"), allPages("/api/v1/alerts?state=open", 500, 20)]);
+    [bins, alerts] = await asked;
   } catch (err) { panelState("map-state", "error", loadFailed(err)); return; }
   city.alertBins = new Set(alerts.map((a) => a.bin_id));
   city.bins = bins;

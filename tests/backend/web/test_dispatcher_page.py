@@ -176,6 +176,7 @@ def test_a_dispatcher_plans_reads_the_routes_selects_one_and_replans_from_the_li
     expect(page.locator("#picked")).to_have_attribute("data-stop", str(stop["id"]))
     expect(page.locator(f'.stop-label.picked[data-stop="{stop["id"]}"]')).to_have_count(1)
     page.select_option("#move-route", str(target["id"]))
+    page.evaluate("window.scrollTo(0, 0)")  # the map with the picked stop, the plan and the re-plan card
     page.screenshot(path=str(SCREENSHOTS / "dispatcher.png"))
     page.click("#replan")
     second = wait_done(page, after=first)
