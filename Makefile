@@ -55,7 +55,14 @@ $(LEAFLET): backend/web/package.json backend/web/package-lock.json
 	mkdir -p backend/web/static/vendor/leaflet
 	cp -r backend/web/node_modules/leaflet/dist/. backend/web/static/vendor/leaflet/
 
-install: system-deps $(STAMP) $(LEAFLET)
+# Marker clustering for the dispatcher's map (a city's 10,000 bins), from the same npm install.
+MARKERCLUSTER := backend/web/static/vendor/leaflet.markercluster/leaflet.markercluster.js
+$(MARKERCLUSTER): $(LEAFLET)
+	mkdir -p backend/web/static/vendor/leaflet.markercluster
+	cp -r backend/web/node_modules/leaflet.markercluster/dist/. backend/web/node_modules/leaflet.markercluster/MIT-LICENCE.txt \
+	  backend/web/static/vendor/leaflet.markercluster/
+
+install: system-deps $(STAMP) $(LEAFLET) $(MARKERCLUSTER)
 
 # The demo city is central Helsinki on its real streets: the OpenStreetMap extract carried in
 # backend/demo/data (ODbL, attribution beside it) is prepared into instance/roads/network and

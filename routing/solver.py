@@ -19,6 +19,7 @@ from routing.diagnose import explain
 from routing.layout import COST_SCALE, Layout, build_layout
 from routing.model import Model
 from routing.params import SolverParams
+from routing.progress import Progress, report, watch_search
 from routing.result import Dropped, Result, Route, Visit
 
 REQUIRED_PENALTY = 10**11  # dropping a required stop outweighs any plan that serves it
@@ -172,17 +173,20 @@ def _iterated_local_search(p) -> None:
     ops.use_lin_kernighan = off
 
 
-def solve_whole(model: Model, params: SolverParams) -> Result:
+def solve_whole(model: Model, params: SolverParams, on_progress: Progress | None = None) -> Result:
     """Plan routes for ``model`` in one OR-Tools search (after a PyVRP warm start if asked),
-    however large it is; ``routing.solve`` decides when to split a problem first."""
+    however large it is; ``routing.solve`` decides when to split a problem first.
+    ``on_progress(phase, best_km)``: see ``routing.progress``."""
     started = time.monotonic()
     built = Built(model, params)
+    watch_search(built, on_progress)
     deadline = started + params.time_limit
     warm_name, solution = "none", None
     if params.warm_start == "pyvrp" and model.stops and not params.max_solutions:
         # Local: PyVRP is imported only when a warm start is asked for.
         from routing.warmstart import pyvrp_routes
 
+        report(on_progress, "warm_start")
         routes = pyvrp_routes(built.layout, params.time_limit * params.warm_start_share, params.seed)
         if routes is not None:
             meta = "GUIDED_LOCAL_SEARCH" if params.metaheuristic == "AUTO" else params.metaheuristic
@@ -196,6 +200,7 @@ def solve_whole(model: Model, params: SolverParams) -> Result:
                 solution = built.routing.SolveFromAssignmentWithParameters(start, search) or start
             else:
                 warm_name = "pyvrp-rejected"
+    report(on_progress, "searching")
     if solution is None:
         meta = params.metaheuristic
         if meta == "AUTO":  # ILS draws random ruins; guided local search is deterministic

@@ -33,7 +33,7 @@ from backend.planning.schemas import (
     RouteStopSchema,
     StopEventSchema,
 )
-from backend.planning.services import cityday, dispatch, lifecycle
+from backend.planning.services import cityday, dispatch, lifecycle, view
 from backend.planning.services import routes as route_service
 
 blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans", description="Daily collection plans")
@@ -124,7 +124,7 @@ class PlanView(MethodView):
     @blp.alt_response(404, description="No such plan, or another center's (to an operator)")
     def get(self, plan_id):
         """Status and progress; when done, routes, stops, totals, the baseline and the saving"""
-        return dispatch.get_visible_plan(db.session, current_user(), plan_id)
+        return view.describe_plan(db.session, dispatch.get_visible_plan(db.session, current_user(), plan_id))
 
 
 @blp.route("/<int:plan_id>/geojson")

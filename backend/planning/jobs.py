@@ -120,7 +120,7 @@ def _part_attempt(s: Session, plan_id: int, seq: int, attempt: int, plan_attempt
         results = _watched(
             [sub],
             params,
-            beat=lambda progress: parts.beat_part(s, plan_id, seq, attempt, plan_attempt, progress),
+            beat=lambda progress, _phase, _km: parts.beat_part(s, plan_id, seq, attempt, plan_attempt, progress),
             on_cancel=lambda: lifecycle.end_cancelled(s, plan_id, plan_attempt),
             what=f"plan {plan_id} part {seq}",
         )
@@ -179,6 +179,9 @@ def _attempt(
     s: Session, settings, plan_id: int, attempt: int, with_baseline, now, params, isolated, in_parts, provider=None
 ) -> None:
     try:
+        # The distances are measured while the problem is built: on a road network, the
+        # longest part of a solve before the search starts.
+        lifecycle.beat(s, plan_id, attempt, 0.0, phase="matrices")
         plan = s.get(Plan, plan_id)
         opts = planning.PlanOptions(**plan.options)
         tz = ZoneInfo(settings["TIMEZONE"])
@@ -217,7 +220,7 @@ def _attempt(
             results = _watched(
                 models,
                 params,
-                beat=lambda progress: lifecycle.beat(s, plan_id, attempt, progress),
+                beat=lambda progress, phase, km: lifecycle.beat(s, plan_id, attempt, progress, phase=phase, best_km=km),
                 on_cancel=lambda: lifecycle.end_cancelled(s, plan_id, attempt),
                 what=f"plan {plan_id}",
             )
@@ -245,9 +248,10 @@ def _ended_meanwhile(s: Session, plan_id: int, attempt: int) -> None:
 
 
 def _watched(models, params: SolverParams, *, beat, on_cancel, what: str):
-    """Solve in a child process; every tick, ``beat(progress)`` reports progress and says
-    whether a dispatcher cancelled (then ``on_cancel``) or another worker took over. The
-    results, or None when the solve was stopped."""
+    """Solve in a child process; every tick, ``beat(progress, phase, best_km)`` reports
+    progress (with what the solver last said it was doing) and says whether a dispatcher
+    cancelled (then ``on_cancel``) or another worker took over. The results, or None when
+    the solve was stopped."""
     expected = len(models) * params.time_limit
     started = time.monotonic()
     child = SolverProcess(models, params)
@@ -256,7 +260,7 @@ def _watched(models, params: SolverParams, *, beat, on_cancel, what: str):
             elapsed = time.monotonic() - started
             if elapsed > expected + GRACE_S:
                 raise TimeoutError(f"the solver did not stop within {expected + GRACE_S:.0f} s")
-            verdict = beat(round(min(0.99, elapsed / expected), 2))
+            verdict = beat(round(min(0.99, elapsed / expected), 2), child.phase, child.best_km)
             if verdict is Beat.CANCEL:
                 on_cancel()
                 log.info("%s: cancelled while solving", what)

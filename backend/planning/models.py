@@ -14,6 +14,10 @@ from backend.core.models import Base, utcnow
 PLAN_STATUSES = ("queued", "solving", "done", "failed", "dispatched", "superseded", "cancelled")
 STOP_STATUSES = ("planned", "arrived", "done", "missed")
 PART_STATUSES = ("queued", "solving", "done")
+# While a plan solves, its summary holds under this key what the solver is doing (a phase
+# of SOLVE_PHASES) and the km of its best plan so far; the solution's summary replaces it.
+SOLVING = "solving"
+SOLVE_PHASES = ("matrices", "warm_start", "searching", "baseline")
 
 
 class CityDay(Base):

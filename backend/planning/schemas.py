@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate
 
 from backend.core.schemas import Day, Id, StrictSchema
-from backend.planning.models import PLAN_STATUSES
+from backend.planning.models import PLAN_STATUSES, SOLVE_PHASES, SOLVING
 
 STATUS_DESCRIPTION = (
     "queued -> solving -> done -> dispatched -> superseded (by the dispatched re-plan of its day); "
@@ -76,11 +76,34 @@ class RouteStopSchema(StrictSchema):
     reason = fields.String()
 
 
+class PlanStopSchema(RouteStopSchema):
+    """A stop in a plan, with the window it must be served in."""
+
+    window_start = fields.DateTime(
+        allow_none=True, metadata={"description": "A booking's pickup window (none for a bin)"}
+    )
+    window_end = fields.DateTime(allow_none=True)
+
+
+class RouteDriverSchema(StrictSchema):
+    id = fields.Integer()
+    name = fields.String()
+    dispatched = fields.Boolean(
+        metadata={"description": "The route's own driver (set at dispatch); false: the truck's driver for the day"}
+    )
+
+
 class PlanRouteSchema(StrictSchema):
     id = fields.Integer()
     seq = fields.Integer()
     vehicle_id = fields.Integer()
+    plate = fields.String(metadata={"description": "The truck's plate"})
     driver_id = fields.Integer(allow_none=True, metadata={"description": "Set at dispatch"})
+    driver = fields.Nested(
+        RouteDriverSchema,
+        allow_none=True,
+        metadata={"description": "Who drives it: the route's driver, or before dispatch the truck's for the day"},
+    )
     distance_km = fields.Float()
     empty_km = fields.Float()
     collected_kg = fields.Float()
@@ -90,7 +113,14 @@ class PlanRouteSchema(StrictSchema):
     trips = fields.Integer()
     start_at = fields.DateTime()
     end_at = fields.DateTime()
-    stops = fields.List(fields.Nested(RouteStopSchema))
+    stops = fields.List(fields.Nested(PlanStopSchema))
+
+
+def _solving(plan, key: str):
+    """What a solving plan's worker last said (``lifecycle.beat``); None once it is not solving."""
+    if plan.status != "solving" or not plan.summary:
+        return None
+    return (plan.summary.get(SOLVING) or {}).get(key)
 
 
 class PlanSchema(StrictSchema):
@@ -99,6 +129,20 @@ class PlanSchema(StrictSchema):
     date = fields.Date(attribute="day")
     status = fields.String(validate=validate.OneOf(PLAN_STATUSES), metadata={"description": STATUS_DESCRIPTION})
     progress = fields.Float(metadata={"description": "Share of the solve's time limit used, 0 to 1"})
+    phase = fields.Function(
+        lambda p: _solving(p, "phase"),
+        allow_none=True,
+        metadata={
+            "description": "While solving, what the solver is doing: matrices (measuring distances), warm_start, "
+            "searching, baseline (the fixed round it is compared with); null otherwise",
+            "enum": [*SOLVE_PHASES, None],
+        },
+    )
+    best_km = fields.Function(
+        lambda p: _solving(p, "best_km"),
+        allow_none=True,
+        metadata={"description": "While searching, the km of the best plan found so far; null otherwise"},
+    )
     attempts = fields.Integer(metadata={"description": "Workers that took the solve (more than one: a worker died)"})
     cancel_requested_at = fields.DateTime(
         allow_none=True, metadata={"description": "A dispatcher asked to stop the solve; it ends cancelled"}
@@ -112,7 +156,11 @@ class PlanSchema(StrictSchema):
     created_at = fields.DateTime()
     finished_at = fields.DateTime(allow_none=True)
     dispatched_at = fields.DateTime(allow_none=True)
-    summary = fields.Dict(allow_none=True)
+    summary = fields.Function(
+        lambda p: {k: v for k, v in p.summary.items() if k != SOLVING} or None if p.summary else None,
+        allow_none=True,
+        metadata={"type": "object", "description": "When done: totals, the baseline and the saving"},
+    )
     routes = fields.List(fields.Nested(PlanRouteSchema))
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import time
 
 from routing import Model, SolverParams, solve
 from routing.result import Result
@@ -40,8 +41,13 @@ def _die_with_parent(parent_pid: int) -> None:
 
 def _solve_all(conn, parent_pid: int, models: list[Model], params: SolverParams) -> None:
     _die_with_parent(parent_pid)
+
+    def heard(n: int):
+        # The first model is the plan; any after it is the baseline it is compared with.
+        return lambda phase, km: conn.send(("progress", "baseline" if n else phase, km))
+
     try:
-        conn.send(("ok", [solve(model, params) for model in models]))
+        conn.send(("ok", [solve(model, params, on_progress=heard(n)) for n, model in enumerate(models)]))
     except Exception as exc:  # the parent turns it into the plan's error
         conn.send(("error", f"{exc.__class__.__name__}: {exc}"))
     finally:
@@ -49,9 +55,13 @@ def _solve_all(conn, parent_pid: int, models: list[Model], params: SolverParams)
 
 
 class SolverProcess:
-    """Solve ``models`` one after the other with ``params`` in a child process."""
+    """Solve ``models`` one after the other with ``params`` in a child process. ``phase``
+    and ``best_km`` say what it last reported doing (``routing.progress``)."""
 
     def __init__(self, models: list[Model], params: SolverParams) -> None:
+        self.phase: str = "searching"
+        self.best_km: float | None = None
+        self._answer = None
         self._conn, child_conn = _SPAWN.Pipe(duplex=False)
         # Not a daemon: a decomposed solve may start processes of its own.
         self._proc = _SPAWN.Process(target=_solve_all, args=(child_conn, os.getpid(), models, params), daemon=False)
@@ -59,12 +69,27 @@ class SolverProcess:
         child_conn.close()  # ours is closed, so the child's death reads as end of file
 
     def wait(self, seconds: float) -> bool:
-        """Whether the answer is there (or the child is gone), waiting at most ``seconds``."""
-        return self._conn.poll(seconds)
+        """Whether the answer is there (or the child is gone), waiting at most ``seconds``;
+        the child's progress reports met on the way are kept in ``phase`` and ``best_km``."""
+        deadline = time.monotonic() + seconds
+        while self._answer is None and self._conn.poll(max(0.0, deadline - time.monotonic())):
+            try:
+                message = self._conn.recv()
+            except EOFError:
+                return True  # the child is gone: ``results`` says so
+            if message[0] != "progress":
+                self._answer = message
+                break
+            _, self.phase, km = message
+            if km is not None and self.phase != "baseline":
+                self.best_km = km
+        return self._answer is not None
 
     def results(self) -> list[Result]:
         try:
-            kind, payload = self._conn.recv()
+            if self._answer is None:
+                self._answer = self._conn.recv()
+            kind, payload = self._answer
         except EOFError:
             self._proc.join(5)
             raise SolverDied(f"the solver process died (exit code {self._proc.exitcode})") from None

@@ -159,6 +159,17 @@ def set_crew_source(source: Callable[[Session, int, date], int | None] | None) -
     _crew_source = source
 
 
+def day_driver(session: Session, vehicle: Vehicle, day: date) -> User | None:
+    """Who is to drive ``vehicle`` on ``day`` before a plan is dispatched: its day assignment,
+    else its default driver, if an active driver (what dispatch would choose, less a re-plan's
+    inherited crews)."""
+    assigned = _crew_source(session, vehicle.id, day) if _crew_source else None
+    for candidate in (assigned, vehicle.default_driver_id):
+        if (user := _active_driver(session, candidate)) is not None:
+            return user
+    return None
+
+
 def _active_driver(session: Session, user_id: int | None) -> User | None:
     user = session.get(User, user_id) if user_id is not None else None
     return user if user is not None and user.role == "driver" and user.active else None

@@ -30,7 +30,7 @@ from backend.bookings import services as bookings
 from backend.bookings.models import Booking
 from backend.core.common import commit
 from backend.core.errors import Conflict
-from backend.planning.models import Plan
+from backend.planning.models import SOLVING, Plan
 from backend.planning.services import adapter
 
 OPEN = ("queued", "solving")
@@ -102,7 +102,15 @@ def claim_plan(
         return None
     attempt = plan.attempts + 1
     won = _swap(
-        session, plan_id, *seen, status="solving", attempts=attempt, started_at=now, heartbeat_at=now, progress=0.0
+        session,
+        plan_id,
+        *seen,
+        status="solving",
+        attempts=attempt,
+        started_at=now,
+        heartbeat_at=now,
+        progress=0.0,
+        summary=None,
     )
     session.commit()
     if not won:  # another worker claimed it between our read and our write
@@ -110,9 +118,23 @@ def claim_plan(
     return attempt
 
 
-def beat(session: Session, plan_id: int, attempt: int, progress: float, now: datetime | None = None) -> Beat:
-    """The holder's progress and sign of life; whether to go on."""
-    held = _swap(session, plan_id, "solving", attempt, progress=progress, heartbeat_at=_now(now))
+def beat(
+    session: Session,
+    plan_id: int,
+    attempt: int,
+    progress: float,
+    now: datetime | None = None,
+    *,
+    phase: str | None = None,
+    best_km: float | None = None,
+) -> Beat:
+    """The holder's progress and sign of life; whether to go on. ``phase`` and ``best_km``
+    (what the solver is doing, the km of its best plan so far) go in the summary, which a
+    solving plan has no other use for, under ``SOLVING``: the API reads them from there."""
+    values = {"progress": progress, "heartbeat_at": _now(now)}
+    if phase is not None:
+        values["summary"] = {SOLVING: {"phase": phase, "best_km": best_km}}
+    held = _swap(session, plan_id, "solving", attempt, **values)
     session.commit()
     if not held:
         return Beat.LOST

@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from backend.planning.models import Plan, PlanPart
+from backend.planning.models import SOLVING, Plan, PlanPart
 from backend.planning.services import lifecycle
 from backend.planning.services.lifecycle import Beat, Busy
 from routing import SolverParams
@@ -63,7 +63,13 @@ def split_plan(session: Session, plan_id: int, attempt: int, problem, base_probl
     won = session.execute(
         update(Plan)
         .where(Plan.id == plan_id, Plan.status == "solving", Plan.attempts == attempt, Plan.parts_total == 0)
-        .values(parts_total=len(works), problem=pickle.dumps(problem), heartbeat_at=now)
+        .values(
+            parts_total=len(works),
+            problem=pickle.dumps(problem),
+            heartbeat_at=now,
+            # The parts search on several workers: no one best km to show until the merge.
+            summary={SOLVING: {"phase": "searching", "best_km": None}},
+        )
         .execution_options(synchronize_session=False)
     )
     if won.rowcount != 1:

@@ -1,149 +1,185 @@
-// Dispatcher: the network on a map, plans drawn from their GeoJSON, dispatch, re-plan, alerts.
+// Dispatcher: the city's network and bins on a map (clustered when a whole city's bins are
+// loaded, filtered by fill, category, alert and center), alerts, the day's bookings and the
+// trucks on the road. The plan's routes, timeline and re-plan are in dispatcher-plan.js.
 requireSignIn();
 const map = makeMap("map");
-const layers = {streets: L.featureGroup().addTo(map), network: L.featureGroup().addTo(map), bins: L.featureGroup().addTo(map),
+// Clusters split level by level down to the map's deepest zoom, which a map without a tile
+// layer (the offline street lines, the tests) does not otherwise have.
+if (map.options.maxZoom === undefined) map.setMaxZoom(19);
+const layers = {streets: L.featureGroup().addTo(map), network: L.featureGroup().addTo(map), bins: null,
                 plan: L.featureGroup().addTo(map), live: L.featureGroup().addTo(map)};
-let plan = null;
 const TIER_STYLE = {
   collection_point: {radius: 4, color: "#1565c0", fillColor: "#90caf9", fillOpacity: 0.9, weight: 1},
   sorting_center: {radius: 11, color: "#1b5e20", fillColor: "#43a047", fillOpacity: 0.95, weight: 3},
   distribution_market: {radius: 11, color: "#4a148c", fillColor: "#ab47bc", fillOpacity: 0.95, weight: 3},
 };
+// Up to this many bins each is drawn as it is; above, nearby bins are drawn as one cluster
+// (a city's 10,000 SVG markers would make every pan and zoom redraw 10,000 nodes).
+const CLUSTER_ABOVE = 1000;
+const city = {sites: new Map(), bins: [], alertBins: new Set(), categories: []};
 
-function fillColor(b) {
-  if (!b.online) return "#9e9e9e";
-  if (b.fill_pct === null) return "#bdbdbd";
-  return b.fill_pct >= b.threshold ? "#c62828" : b.fill_pct >= 50 ? "#ef6c00" : "#2e7d32";
+// A panel's empty, loading or error state, with a word why (role=status is read out).
+function panelState(id, kind, text) {
+  const node = document.getElementById(id);
+  node.replaceChildren(el("p", {class: `state state-${kind}`, role: kind === "error" ? "alert" : "status"}, text));
+  return node;
+}
+const loadFailed = (err) => `${t("load_failed")}: ${(err && err.message) || err}`;
+
+function fillClass(b) {
+  if (!b.online) return "offline";
+  if (b.fill_pct === null) return "unknown";
+  return b.fill_pct >= b.threshold ? "over" : b.fill_pct >= 50 ? "half" : "low";
+}
+const FILL_COLORS = {offline: "#9e9e9e", unknown: "#bdbdbd", over: "#c62828", half: "#ef6c00", low: "#2e7d32"};
+const fillColor = (b) => FILL_COLORS[fillClass(b)];
+const alarmed = (b) => b.device_status !== "ok" || city.alertBins.has(b.bin_id);
+
+// Every page of a paged list (the API caps a page at 500 rows).
+async function allPages(path, pageSize = 500, maxPages = 100) {
+  const out = [];
+  for (let n = 1; n <= maxPages; n++) {
+    const rows = await api("GET", `${path}${path.includes("?") ? "&" : "?"}page=${n}&page_size=${pageSize}`);
+    out.push(...rows);
+    if (rows.length < pageSize) break;
+  }
+  return out;
 }
 
 async function loadNetwork() {
-  const sites = await api("GET", "/api/v1/sites?page_size=500");
-  const centers = document.getElementById("center");
+  panelState("map-state", "loading", t("loading"));
+  // The bins' states are asked for at once, beside the stations (paged): a city has thousands of each.
+  const binsAsked = Promise.all([api("GET", "/api/v1/bins/states"), allPages("/api/v1/alerts?state=open", 500, 20)]);
+  binsAsked.catch(() => null);  // its failure is reported by loadBins
+  const sites = await allPages("/api/v1/sites");
+  const centers = document.getElementById("center"), centerFilter = document.getElementById("f-center");
   for (const s of sites) {
+    city.sites.set(s.id, s);
     L.circleMarker([s.lat, s.lon], {...TIER_STYLE[s.tier], className: "site-" + s.tier})
       .bindTooltip(`${t(s.tier)}: ${s.name}`).addTo(layers.network);
-    if (s.tier === "sorting_center") centers.append(el("option", {value: s.id}, s.name));
-  }
-  const bins = await api("GET", "/api/v1/bins/states");
-  for (const b of bins) {
-    const alarmed = b.device_status !== "ok";
-    L.circleMarker([b.lat + 0.0004 * ((b.bin_id % 5) - 2), b.lon + 0.0004 * ((b.bin_id % 3) - 1)], {
-      radius: 5, color: alarmed ? "#000" : fillColor(b), weight: alarmed ? 3 : 1, fillColor: fillColor(b),
-      fillOpacity: 0.9, dashArray: b.online ? null : "2 3", className: "bin"})
-      .on("click", async (e) => {
-        const d = await api("GET", `/api/v1/bins/${b.bin_id}`);
-        const f = d.forecast;
-        e.target.bindPopup(`${d.device_id}<br>${t("fill")}: ${fmt(d.state && d.state.fill_pct)}%` +
-          `<br>${fmt(f.rate_pct_per_day)} %/d → ${f.threshold_at ? cityDateTime(f.threshold_at) : "–"}` +
-          (b.online ? "" : `<br>${t("offline")}`)).openPopup();
-      }).addTo(layers.bins);
+    if (s.tier === "sorting_center") {
+      centers.append(el("option", {value: s.id}, s.name));
+      centerFilter.append(el("option", {value: s.id}, s.name));
+    }
   }
   // The view frames what trucks serve (centers and collection points); markets may lie far out.
   const served = sites.filter((s) => s.tier !== "distribution_market");
   if (served.length) map.fitBounds(L.latLngBounds(served.map((s) => [s.lat, s.lon])), {padding: [20, 20]});
+  city.categories = await api("GET", "/api/v1/categories").catch(() => []);
+  document.getElementById("f-category").append(...city.categories.map((c) => el("option", {value: c.id}, categoryName(c))));
+  await loadBins(binsAsked);
   const streets = await drawStreets(map, layers.streets);
   let redraw = null;
   if (streets) map.on("moveend", () => { clearTimeout(redraw); redraw = setTimeout(() => drawStreets(map, layers.streets), 300); });
   const dot = (color, label) => el("span", {}, el("span", {style: `color:${color}`}, " ● "), label);
   document.getElementById("legend").replaceChildren(
     dot(TIER_STYLE.collection_point.color, t("collection_point")), dot(TIER_STYLE.sorting_center.fillColor, t("sorting_center")),
-    dot(TIER_STYLE.distribution_market.fillColor, t("distribution_market")), dot("#2e7d32", `${t("fill")} < 50%`),
-    dot("#ef6c00", "≥ 50%"), dot("#c62828", "≥ threshold"), dot("#9e9e9e", t("offline")),
+    dot(TIER_STYLE.distribution_market.fillColor, t("distribution_market")), dot(FILL_COLORS.low, `${t("fill")} < 50%`),
+    dot(FILL_COLORS.half, "≥ 50%"), dot(FILL_COLORS.over, t("fill_over")), dot(FILL_COLORS.offline, t("offline")),
     window.TILE_URL ? "" : streets ? ` (${t("streets_offline")})` : ` (${t("no_tiles")})`);
 }
 
-async function createPlan() {
-  const center_id = Number(document.getElementById("center").value);
-  const date = document.getElementById("day").value;
-  document.getElementById("create").disabled = true;
+function binMarker(b) {
+  const bad = b.device_status !== "ok";
+  // Spread the bins of one station a little so that each can be clicked.
+  const m = L.circleMarker([b.lat + 0.0004 * ((b.bin_id % 5) - 2), b.lon + 0.0004 * ((b.bin_id % 3) - 1)], {
+    radius: 5, color: bad ? "#000" : fillColor(b), weight: bad ? 3 : 1, fillColor: fillColor(b),
+    fillOpacity: 0.9, dashArray: b.online ? null : "2 3", className: "bin"});
+  m.bin = b;
+  m.on("click", async (e) => {
+    const d = await api("GET", `/api/v1/bins/${b.bin_id}`);
+    const f = d.forecast;
+    e.target.bindPopup(`${d.device_id}<br>${t("fill")}: ${fmt(d.state && d.state.fill_pct)}%` +
+      `<br>${fmt(f.rate_pct_per_day)} %/d → ${f.threshold_at ? cityDateTime(f.threshold_at) : "–"}` +
+      (b.online ? "" : `<br>${t("offline")}`)).openPopup();
+  });
+  return m;
+}
+
+// A cluster says how many bins it holds and is coloured by its fullest share: red when any
+// is over its threshold, orange when any is half full.
+function clusterIcon(cluster) {
+  const bins = cluster.getAllChildMarkers().map((m) => m.bin);
+  const level = bins.some((b) => fillClass(b) === "over") ? "over" : bins.some((b) => fillClass(b) === "half") ? "half" : "low";
+  const n = cluster.getChildCount();
+  const size = n < 100 ? 30 : n < 1000 ? 38 : 46;
+  return L.divIcon({html: `<span>${n}</span>`, className: `bin-cluster bin-cluster-${level}`, iconSize: L.point(size, size)});
+}
+
+async function loadBins(asked) {
+  let bins, alerts;
   try {
-    const queued = await api("POST", "/api/v1/plans", {center_id, date});
-    await follow(queued.id);
-  } catch (err) { document.getElementById("plan-status").textContent = err.message; }
-  document.getElementById("create").disabled = false;
+    [bins, alerts] = await asked;
+  } catch (err) { panelState("map-state", "error", loadFailed(err)); return; }
+  city.alertBins = new Set(alerts.map((a) => a.bin_id));
+  city.bins = bins;
+  for (const b of bins) b.marker = binMarker(b);
+  layers.bins = bins.length > CLUSTER_ABOVE
+    ? L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 60,
+                            disableClusteringAtZoom: 17, iconCreateFunction: clusterIcon})
+    : L.featureGroup();
+  layers.bins.addTo(map);
+  applyFilters();
 }
 
-async function follow(id) {
-  for (;;) {
-    const p = await api("GET", `/api/v1/plans/${id}`);
-    document.getElementById("progress").style.width = `${Math.round(100 * (p.status === "done" ? 1 : p.progress))}%`;
-    document.getElementById("plan-status").textContent = `${t("status")}: ${p.status} (#${p.id})`;
-    if (p.status === "done" || p.status === "dispatched") return showPlan(p);
-    if (p.status === "failed") { document.getElementById("plan-status").textContent += " " + p.error; return; }
-    if (p.status === "cancelled" || p.status === "superseded") return;
-    await new Promise((r) => setTimeout(r, 700));
+function binPasses(b, f) {
+  if (f.fill && fillClass(b) !== f.fill) return false;
+  if (f.category && b.category_id !== f.category) return false;
+  if (f.alert && !alarmed(b)) return false;
+  if (f.center) {
+    const site = city.sites.get(b.site_id);
+    if (!site || site.sorting_center_id !== f.center) return false;
   }
+  return true;
 }
 
-async function showPlan(p) {
-  plan = p;
-  layers.plan.clearLayers();
-  const gj = await api("GET", `/api/v1/plans/${p.id}/geojson`);
-  L.geoJSON(gj, {
-    filter: (f) => f.geometry.type === "LineString",
-    // Little smoothing: a route drawn along the streets keeps to them at every zoom.
-    style: (f) => ({color: f.properties.color, weight: 4, opacity: 0.85, smoothFactor: 0.3, className: "route-line"}),
-  }).addTo(layers.plan);
-  for (const f of gj.features.filter((f) => f.geometry.type === "Point" && f.properties.kind !== "sorting_center")) {
-    const [lon, lat] = f.geometry.coordinates;
-    if (f.properties.kind === "unload") continue;
-    L.marker([lat, lon], {icon: L.divIcon({className: "stop-label", html: String(f.properties.seq)})})
-      .bindTooltip(`${t("routes")} ${f.properties.route_seq} · ${f.properties.kind} ${f.properties.bin_id || f.properties.booking_id}`)
-      .addTo(layers.plan);
-  }
-  const s = p.summary, b = s.baseline, sv = s.saving;
-  const rows = p.routes.map((r) => el("tr", {}, el("td", {}, `${t("routes")} ${r.seq}`), el("td", {}, fmt(r.distance_km)),
-    el("td", {}, fmt(r.empty_km)), el("td", {}, fmt(r.km_per_tonne))));
-  const table = el("table", {id: "route-table"}, el("tr", {}, el("th", {}, ""), el("th", {}, t("km")),
-    el("th", {}, t("empty_km")), el("th", {}, t("km_per_tonne"))), ...rows,
-    el("tr", {}, el("th", {}, "Σ"), el("th", {}, fmt(s.plan.distance_km)), el("th", {}, fmt(s.plan.empty_km)),
-      el("th", {}, fmt(s.plan.km_per_tonne))));
-  if (b) table.append(el("tr", {}, el("td", {}, t("baseline")), el("td", {}, fmt(b.distance_km)),
-    el("td", {}, fmt(b.empty_km)), el("td", {}, fmt(b.km_per_tonne))),
-    el("tr", {}, el("td", {}, t("saving")), el("td", {}, `${fmt(sv.km)} (${fmt(sv.km_pct)}%)`),
-      el("td", {}, `${fmt(sv.empty_km)} (${fmt(sv.empty_km_pct)}%)`), el("td", {}, "")));
-  document.getElementById("totals").replaceChildren(table,
-    el("p", {id: "km-provider"}, `${t("km")}: ${s.provider || "great-circle x1.3"}`));
-  document.getElementById("dispatch").disabled = p.status !== "done";
-  document.getElementById("replan").disabled = false;
-  const stopSel = document.getElementById("move-stop"), routeSel = document.getElementById("move-route");
-  stopSel.replaceChildren(...p.routes.flatMap((r) => r.stops.filter((st) => st.kind !== "unload").map((st) =>
-    el("option", {value: st.id}, `${r.seq}.${st.seq} ${st.kind} ${st.bin_id || st.booking_id}`))));
-  routeSel.replaceChildren(...p.routes.map((r) => el("option", {value: r.id}, `${t("routes")} ${r.seq}`)));
-}
-
-async function dispatchPlan() {
-  const p = await api("POST", `/api/v1/plans/${plan.id}/dispatch`);
-  document.getElementById("plan-status").textContent = `${t("status")}: ${p.status} (#${p.id})`;
-  document.getElementById("dispatch").disabled = true;
-}
-
-async function replan() {
-  const stop_id = Number(document.getElementById("move-stop").value);
-  const drop = document.getElementById("move-drop").checked;
-  const body = drop ? {drops: [stop_id]} : {moves: [{stop_id, route_id: Number(document.getElementById("move-route").value)}]};
-  const queued = await api("POST", `/api/v1/plans/${plan.id}/replan`, body);
-  await follow(queued.id);
+function applyFilters() {
+  if (!layers.bins) return;
+  const f = {
+    fill: document.getElementById("f-fill").value,
+    category: Number(document.getElementById("f-category").value) || null,
+    alert: document.getElementById("f-alert").checked,
+    center: Number(document.getElementById("f-center").value) || null,
+  };
+  const shown = city.bins.filter((b) => binPasses(b, f));
+  layers.bins.clearLayers();
+  if (layers.bins.addLayers) layers.bins.addLayers(shown.map((b) => b.marker));
+  else for (const b of shown) b.marker.addTo(layers.bins);
+  document.getElementById("bin-count").textContent = `${t("bins_shown")}: ${shown.length} / ${city.bins.length}`;
+  if (!city.bins.length) panelState("map-state", "empty", t("no_bins_match"));
+  else if (!shown.length) panelState("map-state", "empty", t("no_bins_match"));
+  else document.getElementById("map-state").replaceChildren();
 }
 
 async function loadAlerts() {
-  const alerts = await api("GET", "/api/v1/alerts?state=open&page_size=20");
-  document.getElementById("alerts").replaceChildren(...alerts.map((a) => el("tr", {},
-    el("td", {}, a.kind), el("td", {}, `bin ${a.bin_id}`),
-    el("td", {}, el("button", {onclick: async () => { await api("POST", `/api/v1/alerts/${a.id}/ack`); loadAlerts(); }}, t("ack"))))));
+  panelState("alerts", "loading", t("loading"));
+  let alerts;
+  try { alerts = await api("GET", "/api/v1/alerts?state=open&page_size=20"); } catch (err) {
+    panelState("alerts", "error", loadFailed(err)); return;
+  }
+  if (!alerts.length) { panelState("alerts", "empty", t("no_alerts")); return; }
+  document.getElementById("alerts").replaceChildren(el("table", {}, ...alerts.map((a) => el("tr", {class: "alert-row"},
+    el("td", {}, a.kind), el("td", {}, `${t("bin")} ${a.bin_id}`), el("td", {}, cityDateTime(a.opened_at || a.created_at)),
+    el("td", {}, el("button", {onclick: async () => { await api("POST", `/api/v1/alerts/${a.id}/ack`); loadAlerts(); }}, t("ack")))))));
 }
 
 async function loadBookings() {
-  const list = await api("GET", `/api/v1/bookings?date=${document.getElementById("day").value}&page_size=50`);
-  document.getElementById("bookings").replaceChildren(...list.map((b) => el("tr", {},
-    el("td", {}, `#${b.id}`), el("td", {}, cityTime(b.window_start)),
-    el("td", {}, `${fmt(b.estimated_kg)} kg`), el("td", {}, t(b.status)))));
+  panelState("bookings", "loading", t("loading"));
+  let list;
+  try { list = await api("GET", `/api/v1/bookings?date=${document.getElementById("day").value}&page_size=50`); } catch (err) {
+    panelState("bookings", "error", loadFailed(err)); return;
+  }
+  if (!list.length) { panelState("bookings", "empty", t("no_bookings")); return; }
+  document.getElementById("bookings").replaceChildren(el("table", {}, ...list.map((b) => el("tr", {class: "booking-row"},
+    el("td", {}, `#${b.id}`), el("td", {}, cityWindow(b.window_start, b.window_end)),
+    el("td", {}, `${fmt(b.estimated_kg)} kg`), el("td", {}, t(b.status))))));
 }
 
 // Live: the trucks' last positions and the stops' statuses of today's dispatched routes, polled,
 // with each route's delay and the photos drivers took (proof of service).
 const STOP_COLORS = {planned: "#1565c0", arrived: "#ef6c00", done: "#2e7d32", missed: "#c62828"};
 const photoCache = new Map();  // a photo never changes: fetched once, not at every poll
+const liveEta = new Map();  // stop id -> the re-estimated arrival, for the plan's list
 async function showPhoto(id, into) {
   if (!photoCache.has(id)) {
     const p = await api("GET", `/api/v1/drivers/photos/${id}`);
@@ -151,12 +187,18 @@ async function showPhoto(id, into) {
   }
   into.append(el("img", {class: "proof", src: photoCache.get(id), alt: id}));
 }
+let liveLoaded = false;
 async function loadLive() {
+  if (!liveLoaded) panelState("live", "loading", t("loading"));
   let routes;
-  try { routes = await api("GET", "/api/v1/drivers/routes"); } catch (err) { return; }
+  try { routes = await api("GET", "/api/v1/drivers/routes"); } catch (err) {
+    panelState("live", "error", loadFailed(err)); return;
+  }
+  liveLoaded = true;
   layers.live.clearLayers();
   const rows = [];
   for (const r of routes) {
+    for (const s of r.stops) if (s.eta) liveEta.set(s.id, s.eta);
     for (const s of r.stops.filter((s) => s.kind !== "unload")) {
       L.circleMarker([s.lat, s.lon], {radius: 7, color: "#333", weight: 2, fillColor: STOP_COLORS[s.status], fillOpacity: 1,
         className: `live-stop stop-${s.status}`})
@@ -173,10 +215,17 @@ async function loadLive() {
     rows.push(el("tr", {class: "live-route", "data-route": r.id}, el("td", {}, r.plate), el("td", {}, `${done}/${r.stops.length}`),
       el("td", {}, `${t("delay")} ${Math.round(r.delay_s / 60)} min`), cell));
   }
-  document.getElementById("live").replaceChildren(...rows);
+  if (!rows.length) { panelState("live", "empty", t("no_live")); return; }
+  document.getElementById("live").replaceChildren(el("table", {}, ...rows));
 }
 
+function onDayOrCenter() { loadBookings(); loadLatestPlan(); }
+
 document.getElementById("day").value = cityDay(1);
-document.getElementById("day").addEventListener("change", loadBookings);
-loadNetwork().then(loadAlerts).then(loadBookings).then(loadLive);
+document.getElementById("day").addEventListener("change", onDayOrCenter);
+document.getElementById("center").addEventListener("change", onDayOrCenter);
+for (const id of ["f-fill", "f-category", "f-alert", "f-center"]) document.getElementById(id).addEventListener("change", applyFilters);
+loadNetwork()
+  .catch((err) => panelState("map-state", "error", loadFailed(err)))
+  .then(() => Promise.all([loadAlerts(), loadBookings(), loadLatestPlan(), loadLive()]));
 setInterval(loadLive, 5000);
