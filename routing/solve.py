@@ -3,8 +3,6 @@ side by side, and hands a smaller one to OR-Tools whole."""
 
 from __future__ import annotations
 
-import os
-
 from routing.decompose import solve_decomposed
 from routing.matrix import provider_label
 from routing.model import Model
@@ -14,28 +12,14 @@ from routing.solver import solve_whole
 
 
 def should_decompose(n_stops: int, params: SolverParams) -> bool:
-    """Split above ``decompose_above`` stops, or when the budget leaves PyVRP less than
-    ``whole_seconds_per_stop`` of a free core per stop for the whole problem: its first
-    descent over a random plan of 1,000 stops alone can take most of a short budget on a
-    busy machine, and parts of a few hundred stops then get far more iterations
-    (docs/routing.md, "Decomposition")."""
+    """Split above ``decompose_above`` stops, or when the time limit gives less than
+    ``whole_seconds_per_stop`` per stop to a problem larger than a part: PyVRP's first
+    descent over a random plan of 1,000 stops alone takes seconds, and parts of a few
+    hundred stops then get more iterations. Otherwise whole: splitting a day into sectors
+    costs more than it saves wherever PyVRP has the time (docs/routing.md, "Decomposition")."""
     if n_stops > params.decompose_above:
         return True
-    if n_stops <= params.part_size:
-        return False
-    return params.time_limit * _core_share(params) < params.whole_seconds_per_stop * n_stops
-
-
-def _core_share(params: SolverParams) -> float:
-    """The share of a core this search can expect: 1 unless the machine runs more
-    processes than it has cores (ignored when the plan must not depend on the machine)."""
-    if params.max_solutions:
-        return 1.0
-    try:
-        load = os.getloadavg()[0]
-    except OSError:  # pragma: no cover - not on every platform
-        return 1.0
-    return min(1.0, (os.cpu_count() or 1) / max(load, 1.0))
+    return n_stops > params.part_size and params.time_limit < params.whole_seconds_per_stop * n_stops
 
 
 def solve(model: Model, params: SolverParams | None = None) -> Result:

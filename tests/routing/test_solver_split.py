@@ -130,12 +130,11 @@ def test_stall_limit_may_be_switched_off():
 
 def test_a_day_is_split_only_when_the_whole_does_not_fit_its_time():
     """1,000 stops with a minute are solved whole, with 20 s in parts; above decompose_above
-    always in parts; a day no larger than a part never (load ignored: max_solutions set)."""
+    always in parts; a day no larger than a part never."""
     from routing.solve import should_decompose
 
-    fixed = {"max_solutions": 10**9}
-    assert not should_decompose(1000, SolverParams(time_limit=60, **fixed))
-    assert should_decompose(1000, SolverParams(time_limit=20, **fixed))
-    assert should_decompose(2000, SolverParams(time_limit=600, **fixed))
-    assert not should_decompose(300, SolverParams(time_limit=1, **fixed))
-    assert not should_decompose(1000, SolverParams(time_limit=20, whole_seconds_per_stop=0, **fixed))
+    assert not should_decompose(1000, SolverParams(time_limit=60))
+    assert should_decompose(1000, SolverParams(time_limit=20))
+    assert should_decompose(2000, SolverParams(time_limit=600))
+    assert not should_decompose(300, SolverParams(time_limit=1))
+    assert not should_decompose(1000, SolverParams(time_limit=20, whole_seconds_per_stop=0))
