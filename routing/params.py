@@ -35,7 +35,7 @@ class SolverParams:
     # OR-Tools' share when PyVRP expresses the whole model: PyVRP gets the rest, and
     # OR-Tools checks its plan against every constraint and descends to a local optimum.
     polish_share: float = 0.05
-    # PyVRP stops after this many iterations per stop (at least 200) without a better plan,
+    # PyVRP stops after this many iterations per stop (at least 15,000) without a better plan,
     # the time limit staying the cap: a small day is planned in seconds, a large one uses
     # its time. None: always run to the time limit.
     stall_per_stop: float | None = 20.0

@@ -107,6 +107,29 @@ def pyvrp_data(layout: Layout, empty_km_weight: float):
     return pyvrp.ProblemData(locations, clients, depots, vehicle_types, dist_mats, dur_mats)
 
 
+class _Budget:
+    """PyVRP's stopping criterion: at ``seconds`` once it holds a feasible plan, or up to
+    ``hard`` seconds while it has none yet (a 1,000-stop day with tight windows may need
+    nearly the whole limit to reach its first feasible plan, and OR-Tools could not plan
+    it in what would be left); earlier after ``stall`` iterations without a better plan
+    (a day that has no feasible plan at all stalls at once, and OR-Tools plans it)."""
+
+    INFEASIBLE = 2**62  # PyVRP prices an infeasible best plan at the largest cost
+
+    def __init__(self, seconds: float, hard: float, stall: int | None) -> None:
+        from pyvrp.stop import NoImprovement
+
+        self.started = time.perf_counter()
+        self.seconds, self.hard = seconds, max(seconds, hard)
+        self.stall = NoImprovement(stall) if stall else None
+
+    def __call__(self, best_cost: float) -> bool:
+        elapsed = time.perf_counter() - self.started
+        if elapsed >= self.hard or (self.stall is not None and self.stall(best_cost)):
+            return True
+        return elapsed >= self.seconds and best_cost < self.INFEASIBLE
+
+
 def pyvrp_routes(
     layout: Layout,
     seconds: float,
@@ -114,21 +137,21 @@ def pyvrp_routes(
     *,
     empty_km_weight: float = 0.0,
     stall_iterations: int | None = None,
+    hard_seconds: float | None = None,
 ) -> WarmStart:
-    """PyVRP's best plan after ``seconds``, or earlier when it has not improved for
-    ``stall_iterations`` iterations; ``routes`` is None when it found nothing feasible."""
+    """PyVRP's best plan after ``seconds`` (up to ``hard_seconds`` while it has no feasible
+    one), or earlier when it has not improved for ``stall_iterations`` iterations;
+    ``routes`` is None when it found nothing feasible."""
     try:
         import pyvrp
-        from pyvrp.stop import MaxRuntime, MultipleCriteria, NoImprovement
     except ImportError:  # pragma: no cover - pyvrp is a dependency; tolerate its absence
         return WarmStart(None)
     started = time.monotonic()
     data = pyvrp_data(layout, empty_km_weight)
     # Building the data counts against the budget: the caller's deadline is wall time.
-    budget = max(0.1, seconds - (time.monotonic() - started))
-    stop = MaxRuntime(budget)
-    if stall_iterations:
-        stop = MultipleCriteria([stop, NoImprovement(stall_iterations)])
+    spent = time.monotonic() - started
+    budget = max(0.1, seconds - spent)
+    stop = _Budget(budget, (hard_seconds or seconds) - spent, stall_iterations)
     with warnings.catch_warnings():
         # PyVRP warns when it cannot find a feasible plan; OR-Tools then plans without it.
         warnings.simplefilter("ignore")

@@ -82,7 +82,7 @@ def test_a_stalled_search_stops_before_the_time_limit_with_the_same_feasibility(
     early = solve(m, SolverParams(time_limit=60, stall_per_stop=10, seed=1))
     check(m, early)
     assert early.stats["pyvrp_stopped"] == "stalled"
-    assert early.stats["pyvrp_iterations"] < 5_000
+    assert early.stats["pyvrp_iterations"] < 100_000
     assert early.stats["ortools_status"] == "ROUTING_SUCCESS"
     full = solve(m, SolverParams(time_limit=1, stall_per_stop=None, seed=1))
     check(m, full)
