@@ -122,10 +122,14 @@ class _Budget:
         self.started = time.perf_counter()
         self.seconds, self.hard = seconds, max(seconds, hard)
         self.stall = NoImprovement(stall) if stall else None
+        self.reason = "time"
 
     def __call__(self, best_cost: float) -> bool:
         elapsed = time.perf_counter() - self.started
-        if elapsed >= self.hard or (self.stall is not None and self.stall(best_cost)):
+        if elapsed >= self.hard:
+            return True
+        if self.stall is not None and self.stall(best_cost):
+            self.reason = "stalled"
             return True
         return elapsed >= self.seconds and best_cost < self.INFEASIBLE
 
@@ -160,7 +164,7 @@ def pyvrp_routes(
         None,
         iterations=int(result.num_iterations),
         seconds=round(time.monotonic() - started, 3),
-        stopped="time" if result.runtime >= budget * 0.99 else "stalled",
+        stopped=stop.reason,
     )
     best = result.best
     if not best.is_feasible():
