@@ -29,13 +29,25 @@ class SolverParams:
     metaheuristic: str = "AUTO"
     # A starting plan from PyVRP, which OR-Tools then checks against the whole model and improves.
     warm_start: str = "pyvrp"
+    # PyVRP's share of the time when the model has what PyVRP cannot express (several
+    # windows per stop): OR-Tools' guided local search gets the rest.
     warm_start_share: float = 0.5
+    # OR-Tools' share when PyVRP expresses the whole model: PyVRP gets the rest, and
+    # OR-Tools checks its plan against every constraint and descends to a local optimum.
+    polish_share: float = 0.05
+    # PyVRP stops after this many iterations per stop (at least 15,000) without a better plan,
+    # the time limit staying the cap: a small day is planned in seconds, a large one uses
+    # its time. None: always run to the time limit.
+    stall_per_stop: float | None = 20.0
     # Parallel processes: decomposed parts are solved side by side.
     num_workers: int = 1
     # Above this many stops the problem is split by depot and then by sector.
-    decompose_above: int = 600
+    decompose_above: int = 1500
     # Stops per part when decomposing.
     part_size: int = 350
+    # Below decompose_above, a problem larger than part_size is still split when the time
+    # limit gives less than this many seconds per stop (the whole would not fit the time).
+    whole_seconds_per_stop: float = 0.04
     # Extra weight of empty kilometres in the objective (1.0: an empty km costs double).
     empty_km_weight: float = 1.0
     seed: int = 0
@@ -55,6 +67,18 @@ class SolverParams:
             raise ValueError(f"warm_start must be one of {WARM_STARTS}")
         if not 0 < self.warm_start_share < 1:
             raise ValueError("warm_start_share must be between 0 and 1")
+        if not 0 < self.polish_share < 1:
+            raise ValueError("polish_share must be between 0 and 1")
+        if self.stall_per_stop is not None and (
+            isinstance(self.stall_per_stop, bool)
+            or not isinstance(self.stall_per_stop, int | float)
+            or not self.stall_per_stop > 0
+        ):
+            raise ValueError("stall_per_stop must be a positive number or None")
+        if self.whole_seconds_per_stop < 0:
+            raise ValueError("whole_seconds_per_stop must be >= 0")
+        if self.decompose_above < 1 or self.part_size < 1:
+            raise ValueError("decompose_above and part_size must be positive")
         if self.num_workers < 1:
             raise ValueError("num_workers must be at least 1")
 

@@ -26,8 +26,7 @@ def watch_search(built, on_progress: Progress | None) -> None:
     km of each plan better than the last reported. Call before the model is closed."""
     if on_progress is None:
         return
-    routing, manager, distance = built.routing, built.manager, built.layout.distance
-    n_vehicles = len(built.model.vehicles)
+    routing = built.routing
     seen = {"cost": None, "at": 0.0}
 
     def at_solution() -> None:
@@ -36,13 +35,23 @@ def watch_search(built, on_progress: Progress | None) -> None:
         if (seen["cost"] is not None and cost >= seen["cost"]) or now - seen["at"] < MIN_INTERVAL_S:
             return
         seen["cost"], seen["at"] = cost, now
-        metres = 0
-        for v in range(n_vehicles):
-            index = routing.Start(v)
-            while not routing.IsEnd(index):
-                after = routing.NextVar(index).Value()
-                metres += int(distance[manager.IndexToNode(index), manager.IndexToNode(after)])
-                index = after
-        on_progress("searching", round(metres / 1000, 3))
+        on_progress("searching", _km(built, lambda var: var.Value()))
 
     routing.AddAtSolutionCallback(at_solution)
+
+
+def assignment_km(built, assignment) -> float:
+    """The kilometres of a plan held in an OR-Tools assignment (a warm start read in)."""
+    return _km(built, assignment.Value)
+
+
+def _km(built, value_of) -> float:
+    routing, manager, distance = built.routing, built.manager, built.layout.distance
+    metres = 0
+    for v in range(len(built.model.vehicles)):
+        index = routing.Start(v)
+        while not routing.IsEnd(index):
+            after = value_of(routing.NextVar(index))
+            metres += int(distance[manager.IndexToNode(index), manager.IndexToNode(after)])
+            index = after
+    return round(metres / 1000, 3)

@@ -12,12 +12,23 @@ from routing.result import Result
 from routing.solver import solve_whole
 
 
+def should_decompose(n_stops: int, params: SolverParams) -> bool:
+    """Split above ``decompose_above`` stops, or when the time limit gives less than
+    ``whole_seconds_per_stop`` per stop to a problem larger than a part: PyVRP's first
+    descent over a random plan of 1,000 stops alone takes seconds, and parts of a few
+    hundred stops then get more iterations. Otherwise whole: splitting a day into sectors
+    costs more than it saves wherever PyVRP has the time (docs/routing.md, "Decomposition")."""
+    if n_stops > params.decompose_above:
+        return True
+    return n_stops > params.part_size and params.time_limit < params.whole_seconds_per_stop * n_stops
+
+
 def solve(model: Model, params: SolverParams | None = None, on_progress: Progress | None = None) -> Result:
     """Plan routes for ``model``. Never raises for an infeasible problem: what cannot be
     served comes back in ``Result.dropped`` with the reason. ``on_progress(phase, best_km)``
     hears what the search is doing (``routing.progress``; a split problem: "searching" only)."""
     params = params or SolverParams()
-    if len(model.stops) > params.decompose_above:
+    if should_decompose(len(model.stops), params):
         report(on_progress, "searching")
         result = solve_decomposed(model, params)
     else:

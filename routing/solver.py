@@ -7,6 +7,7 @@ OR-Tools accepts only if they satisfy the whole model.
 
 from __future__ import annotations
 
+import math
 import time
 from itertools import pairwise
 
@@ -19,7 +20,7 @@ from routing.diagnose import explain
 from routing.layout import COST_SCALE, Layout, build_layout
 from routing.model import Model
 from routing.params import SolverParams
-from routing.progress import Progress, report, watch_search
+from routing.progress import Progress, assignment_km, report, watch_search
 from routing.result import Dropped, Result, Route, Visit
 
 REQUIRED_PENALTY = 10**11  # dropping a required stop outweighs any plan that serves it
@@ -149,7 +150,6 @@ def _allow_vehicles(routing, index: int, vehicles: list[int]) -> None:
 def _iterated_local_search(p) -> None:
     """Ruin-and-recreate ILS with SISR ruins and a lighter inner local search
     (the settings measured in shared/notes/routing-findings.md)."""
-    off = optional_boolean_pb2.BOOL_FALSE
     p.use_iterated_local_search = True
     p.local_search_metaheuristic = META.GREEDY_DESCENT
     ils = p.iterated_local_search_parameters
@@ -166,58 +166,154 @@ def _iterated_local_search(p) -> None:
     sa = ils.reference_solution_acceptance_strategy.simulated_annealing
     sa.cooling_schedule_strategy = ils_pb2.CoolingScheduleStrategy.EXPONENTIAL
     sa.automatic_temperatures = True
+    _light_operators(p)
+
+
+def _light_operators(p) -> None:
+    """Switch off the heaviest operators (insertion-heuristic LNS, Lin-Kernighan): more
+    iterations fit in the time, and on 400-1,000 stops these overran the time limit by
+    seconds (a descent asked for 1.7 s took 14 s on Homberger C1_4_1)."""
+    off = optional_boolean_pb2.BOOL_FALSE
     ops = p.local_search_operators
     ops.use_global_cheapest_insertion_path_lns = off
     ops.use_local_cheapest_insertion_path_lns = off
     ops.use_relocate_path_global_cheapest_insertion_insert_unperformed = off
+    ops.use_global_cheapest_insertion_visit_types_lns = off
+    ops.use_local_cheapest_insertion_visit_types_lns = off
     ops.use_lin_kernighan = off
 
 
 def solve_whole(model: Model, params: SolverParams, on_progress: Progress | None = None) -> Result:
     """Plan routes for ``model`` in one OR-Tools search (after a PyVRP warm start if asked),
     however large it is; ``routing.solve`` decides when to split a problem first.
-    ``on_progress(phase, best_km)``: see ``routing.progress``."""
+
+    ``params.time_limit`` is the wall time from this call to its return: matrices, the
+    OR-Tools model and PyVRP's data are built inside it. The OR-Tools model is built and
+    closed first, so what is left is known when PyVRP starts. ``on_progress(phase,
+    best_km)``: see ``routing.progress``."""
     started = time.monotonic()
+    deadline = started + params.time_limit
     built = Built(model, params)
     watch_search(built, on_progress)
-    deadline = started + params.time_limit
+    stats: dict = {"build_s": round(time.monotonic() - started, 3)}
     warm_name, solution = "none", None
     if params.warm_start == "pyvrp" and model.stops and not params.max_solutions:
-        # Local: PyVRP is imported only when a warm start is asked for.
-        from routing.warmstart import pyvrp_routes
-
-        report(on_progress, "warm_start")
-        routes = pyvrp_routes(built.layout, params.time_limit * params.warm_start_share, params.seed)
-        if routes is not None:
-            meta = "GUIDED_LOCAL_SEARCH" if params.metaheuristic == "AUTO" else params.metaheuristic
-            search = built.search_parameters(max(0.1, deadline - time.monotonic()), meta)
-            if meta == "ITERATED_LOCAL_SEARCH":
-                search.use_iterated_local_search = False  # ILS cannot start from an assignment
-            built.routing.CloseModelWithParameters(search)
-            start = built.routing.ReadAssignmentFromRoutes(routes, True)
-            if start is not None:
-                warm_name = "pyvrp"
-                solution = built.routing.SolveFromAssignmentWithParameters(start, search) or start
-            else:
-                warm_name = "pyvrp-rejected"
+        solution, warm_name = _warm_then_polish(built, params, deadline, stats, on_progress)
     report(on_progress, "searching")
     if solution is None:
         meta = params.metaheuristic
         if meta == "AUTO":  # ILS draws random ruins; guided local search is deterministic
             meta = "GUIDED_LOCAL_SEARCH" if params.max_solutions else "ITERATED_LOCAL_SEARCH"
-        search = built.search_parameters(max(0.1, deadline - time.monotonic()), meta)
+        search = built.search_parameters(max(0.1, deadline - time.monotonic() - _readout_s(params)), meta)
         if search.use_iterated_local_search:
             solution = built.routing.SolveWithIteratedLocalSearch(search)
         else:
             solution = built.routing.SolveWithParameters(search)
+        stats["ortools_status"] = _status_name(built.routing.status())
     seconds = time.monotonic() - started
     if solution is None:
         layout = built.layout
         dropped = [Dropped(s.index, s.name, s.required, explain(layout, s), s.ref) for s in model.stops]
-        return Result([], dropped, "no-solution", 0, seconds, warm_name)
+        return Result([], dropped, "no-solution", 0, seconds, warm_name, stats)
     result = read_result(built.layout, built.routes_from(solution), int(solution.ObjectiveValue()), seconds, warm_name)
+    result.stats.update(stats)
     result.stats["solver_status"] = int(built.routing.status())
+    result.seconds = time.monotonic() - started
     return result
+
+
+def _readout_s(params: SolverParams) -> float:
+    """Kept back from the search for reading the plan out (times, loads, reasons)."""
+    return min(1.0, 0.01 * params.time_limit)
+
+
+def _status_name(status: int) -> str:
+    return routing_enums_pb2.RoutingSearchStatus.Value.Name(status)
+
+
+def _warm_then_polish(built: Built, params: SolverParams, deadline: float, stats: dict, on_progress=None):
+    """PyVRP's plan, read into OR-Tools (which refuses it unless it holds the whole model),
+    then improved by OR-Tools; (solution or None, warm-start name).
+
+    When PyVRP expresses the whole model, its cost is OR-Tools' objective: PyVRP gets all
+    but ``polish_share`` of the time and OR-Tools descends to a local optimum of its own
+    neighbourhoods from PyVRP's plan (it stops there, or at the deadline). Otherwise PyVRP
+    gets ``warm_start_share`` and OR-Tools' guided local search the rest."""
+    from routing.warmstart import pyvrp_routes, unexpressed  # PyVRP only when asked for
+
+    lacking = unexpressed(built.model)
+    if params.metaheuristic != "AUTO":
+        meta = params.metaheuristic
+    else:
+        meta = "GREEDY_DESCENT" if lacking is None else "GUIDED_LOCAL_SEARCH"
+    if meta == "ITERATED_LOCAL_SEARCH":
+        meta = "GUIDED_LOCAL_SEARCH"  # ILS cannot start from an assignment
+    search = built.search_parameters(1.0, meta)
+    _light_operators(search)
+    built.routing.CloseModelWithParameters(search)
+    left = deadline - time.monotonic() - _readout_s(params)
+    share = (1 - params.polish_share) if lacking is None else params.warm_start_share
+    # Where PyVRP holds the whole model its search is the plan's search, not a warm start.
+    report(on_progress, "searching" if lacking is None else "warm_start")
+    warm = pyvrp_routes(
+        built.layout,
+        left * share,
+        params.seed,
+        empty_km_weight=params.empty_km_weight,
+        stall_iterations=_stall_iterations(params, built.layout.n_stops),
+        # Without a feasible plan by then, PyVRP goes on into the polish's time (exact case).
+        hard_seconds=left if lacking is None else None,
+    )
+    stats.update(
+        pyvrp_exact=lacking is None,
+        pyvrp_lacks=lacking,
+        pyvrp_seconds=warm.seconds,
+        pyvrp_iterations=warm.iterations,
+        pyvrp_stopped=warm.stopped,
+        pyvrp_cost=warm.cost,
+        ortools_metaheuristic=meta,
+    )
+    if warm.routes is None:
+        return None, "none"
+    start = built.routing.ReadAssignmentFromRoutes(warm.routes, True)
+    if start is None:
+        return None, "pyvrp-rejected"
+    report(on_progress, "searching", assignment_km(built, start))
+    solution, start_cost = polish(built, start, deadline - time.monotonic() - _readout_s(params), meta, stats)
+    stats["start_objective"] = start_cost
+    return solution, "pyvrp"
+
+
+STALL_FLOOR = 15_000  # iterations: a truck saved on a 32-stop city came 10,252 after the last gain
+
+
+def _stall_iterations(params: SolverParams, n_stops: int) -> int | None:
+    """PyVRP's no-improvement limit. Taking a truck out of a plan is a rare move: on
+    bench/scale.py's 32-stop city the gaps between improvements reached 3,249, 7,154 and
+    10,252 iterations (seeds 1-3), and a limit of 640 cost up to 25% (one truck more)."""
+    if params.stall_per_stop is None:
+        return None
+    return max(STALL_FLOOR, math.ceil(params.stall_per_stop * n_stops))
+
+
+def polish(built: Built, start, seconds: float, metaheuristic: str, stats: dict | None = None):
+    """OR-Tools' search from the assignment ``start`` for at most ``seconds``; returns the
+    better of the two and ``start``'s objective: never worse than the start given."""
+    start_cost = int(start.ObjectiveValue())
+    search = built.search_parameters(max(0.05, seconds), metaheuristic)
+    search.use_iterated_local_search = False
+    _light_operators(search)
+    began = time.monotonic()
+    found = built.routing.SolveFromAssignmentWithParameters(start, search)
+    if stats is not None:
+        stats.update(
+            ortools_seconds=round(time.monotonic() - began, 3),
+            # ROUTING_SUCCESS after a greedy descent: a local optimum, it stopped on its own.
+            ortools_status=_status_name(built.routing.status()),
+        )
+    if found is None or found.ObjectiveValue() > start_cost:
+        return start, start_cost
+    return found, start_cost
 
 
 def read_result(layout: Layout, node_routes, objective: int, seconds: float, warm_name: str) -> Result:

@@ -1,38 +1,66 @@
-"""A starting plan from PyVRP (hybrid genetic search), handed to OR-Tools.
+"""A starting plan from PyVRP (iterated local search), handed to OR-Tools.
 
-PyVRP sees the same integer matrices, capacities, shifts, reloads, prizes and fixed costs.
-What it cannot express is approximated on the safe side: a stop's first time window only,
-and compatibility through per-vehicle routing profiles in which forbidden stops are
-unreachably far. OR-Tools then accepts the routes only if they satisfy the whole model.
+PyVRP sees the same integer matrices, capacities, shifts, reloads, prizes and fixed costs,
+and the same objective: each vehicle's arc costs (distance x cost per km, legs out of a
+depot weighted by ``1 + empty_km_weight``) are baked into its distance matrix, so PyVRP's
+cost of a plan is OR-Tools' objective of the same plan. Compatibility and pinning become
+per-vehicle routing profiles in which forbidden stops are unreachably far; a stop no truck
+may serve is optional with no prize (OR-Tools leaves it out too). The one thing PyVRP
+cannot express is a stop with several time windows: it gets the first one (the safe side),
+and ``unexpressed`` says so, so that the solver keeps OR-Tools' share of the time.
+OR-Tools accepts the routes only if they satisfy the whole model.
 """
 
 from __future__ import annotations
 
+import time
 import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from routing.layout import COST_SCALE, QTY_SCALE_KG, QTY_SCALE_L, Layout, units_up
+from routing.model import Model
 
 FAR = 10**9  # distance that makes an arc useless to PyVRP without overflowing its sums
 
 
-def pyvrp_routes(layout: Layout, seconds: float, seed: int = 0) -> list[list[int]] | None:
-    """Routes as node lists per vehicle (reload nodes where PyVRP unloads), or None."""
-    try:
-        import pyvrp
-        from pyvrp.stop import MaxRuntime
-    except ImportError:  # pragma: no cover - pyvrp is a dependency; tolerate its absence
-        return None
+def unexpressed(model: Model) -> str | None:
+    """What PyVRP cannot hold of ``model`` exactly (None: it holds all of it)."""
+    several = sum(1 for s in model.stops if len(s.windows) > 1)
+    if several:
+        return f"{several} stops with several time windows"
+    return None
+
+
+@dataclass
+class WarmStart:
+    routes: list[list[int]] | None  # node lists per vehicle (reload nodes where PyVRP unloads)
+    iterations: int = 0
+    seconds: float = 0.0
+    stopped: str = "time"  # "time" or "stalled" (no improvement for stall_iterations)
+    cost: int | None = None  # PyVRP's cost of its best plan (OR-Tools' objective when exact)
+    info: dict = field(default_factory=dict)
+
+
+def pyvrp_data(layout: Layout, empty_km_weight: float):
+    """The model as PyVRP's ProblemData (see the module docstring for what maps to what)."""
+    import pyvrp
+
     m = layout.model
     n_loc = layout.n_depots + layout.n_stops
     dist = layout.loc_matrices.distance
     dur = layout.loc_matrices.duration
+    # Legs out of a depot (or out of a reload, the same location) start empty.
+    row_weight = np.ones(n_loc)
+    row_weight[: layout.n_depots] += empty_km_weight
     locations = [pyvrp.Location(0.0, 0.0) for _ in range(n_loc)]
     depots = [pyvrp.Depot(d.index, service_duration=d.unload_time) for d in m.depots]
+    servable = {s.index for s in m.stops if any(v.may_serve(s) for v in m.vehicles)}
     clients = []
     for s in m.stops:
         early, late = s.windows[0] if s.windows else (0, 2**62)
+        required = s.required and s.index in servable
         clients.append(
             pyvrp.Client(
                 layout.n_depots + s.index,
@@ -40,22 +68,24 @@ def pyvrp_routes(layout: Layout, seconds: float, seed: int = 0) -> list[list[int
                 service_duration=s.service_time,
                 tw_early=early,
                 tw_late=late,
-                prize=int(round(s.prize * COST_SCALE)),
-                required=s.required,
+                prize=int(round(s.prize * COST_SCALE)) if s.index in servable else 0,
+                required=required,
             )
         )
-    profiles: dict[frozenset[int], int] = {}
+    profiles: dict[tuple[frozenset[int], float], int] = {}
     vehicle_types = []
     dist_mats, dur_mats = [], []
     for v in m.vehicles:
         banned = frozenset(s.index for s in m.stops if not v.may_serve(s))
-        if banned not in profiles:
-            d = dist.copy()
+        key = (banned, v.cost_per_km)
+        if key not in profiles:
+            # The same rounding as OR-Tools' arc cost matrices (solver.Built._costs).
+            d = np.rint(dist * row_weight[:, None] * v.cost_per_km).astype(np.int64)
             cols = [layout.n_depots + i for i in banned]
             d[:, cols] = FAR
             d[cols, :] = FAR
             np.fill_diagonal(d, 0)
-            profiles[banned] = len(dist_mats)
+            profiles[key] = len(dist_mats)
             dist_mats.append(d)
             dur_mats.append(dur)
         vehicle_types.append(
@@ -68,32 +98,91 @@ def pyvrp_routes(layout: Layout, seconds: float, seed: int = 0) -> list[list[int
                 tw_early=v.shift[0],
                 tw_late=v.shift[1] - v.end_depot.unload_time,
                 shift_duration=v.max_duration if v.max_duration is not None else 2**62,
-                unit_distance_cost=max(1, int(round(v.cost_per_km))),
-                profile=profiles[banned],
+                unit_distance_cost=1,
+                profile=profiles[key],
                 reload_depots=[v.start_depot.index] if v.max_trips > 1 else [],
                 max_reloads=v.max_trips - 1,
                 name=v.name,
             )
         )
-    data = pyvrp.ProblemData(locations, clients, depots, vehicle_types, dist_mats, dur_mats)
+    return pyvrp.ProblemData(locations, clients, depots, vehicle_types, dist_mats, dur_mats)
+
+
+class _Budget:
+    """PyVRP's stopping criterion: at ``seconds`` once it holds a feasible plan, or up to
+    ``hard`` seconds while it has none yet (a 1,000-stop day with tight windows may need
+    nearly the whole limit to reach its first feasible plan, and OR-Tools could not plan
+    it in what would be left); earlier after ``stall`` iterations without a better plan
+    (a day that has no feasible plan at all stalls at once, and OR-Tools plans it)."""
+
+    INFEASIBLE = 2**62  # PyVRP prices an infeasible best plan at the largest cost
+
+    def __init__(self, seconds: float, hard: float, stall: int | None) -> None:
+        from pyvrp.stop import NoImprovement
+
+        self.started = time.perf_counter()
+        self.seconds, self.hard = seconds, max(seconds, hard)
+        self.stall = NoImprovement(stall) if stall else None
+        self.reason = "time"
+
+    def __call__(self, best_cost: float) -> bool:
+        elapsed = time.perf_counter() - self.started
+        if elapsed >= self.hard:
+            return True
+        if self.stall is not None and self.stall(best_cost):
+            self.reason = "stalled"
+            return True
+        return elapsed >= self.seconds and best_cost < self.INFEASIBLE
+
+
+def pyvrp_routes(
+    layout: Layout,
+    seconds: float,
+    seed: int = 0,
+    *,
+    empty_km_weight: float = 0.0,
+    stall_iterations: int | None = None,
+    hard_seconds: float | None = None,
+) -> WarmStart:
+    """PyVRP's best plan after ``seconds`` (up to ``hard_seconds`` while it has no feasible
+    one), or earlier when it has not improved for ``stall_iterations`` iterations;
+    ``routes`` is None when it found nothing feasible."""
+    try:
+        import pyvrp
+    except ImportError:  # pragma: no cover - pyvrp is a dependency; tolerate its absence
+        return WarmStart(None)
+    started = time.monotonic()
+    data = pyvrp_data(layout, empty_km_weight)
+    # Building the data counts against the budget: the caller's deadline is wall time.
+    spent = time.monotonic() - started
+    budget = max(0.1, seconds - spent)
+    stop = _Budget(budget, (hard_seconds or seconds) - spent, stall_iterations)
     with warnings.catch_warnings():
         # PyVRP warns when it cannot find a feasible plan; OR-Tools then plans without it.
         warnings.simplefilter("ignore")
-        result = pyvrp.solve(data, MaxRuntime(max(0.1, seconds)), seed=seed, display=False, collect_stats=False)
+        result = pyvrp.solve(data, stop, seed=seed, display=False, collect_stats=False)
+    out = WarmStart(
+        None,
+        iterations=int(result.num_iterations),
+        seconds=round(time.monotonic() - started, 3),
+        stopped=stop.reason,
+    )
     best = result.best
     if not best.is_feasible():
-        return None
+        return out
+    out.cost = int(result.cost())
+    m = layout.model
     routes: list[list[int]] = [[] for _ in m.vehicles]
     for route in best.routes():
         v = route.vehicle_type()
         reloads = iter(layout.reload_nodes(v))
-        schedule = route.schedule()
-        for act in schedule[1:-1]:  # skip start and end depots
+        for act in route.schedule()[1:-1]:  # skip start and end depots
             if act.is_client():
                 routes[v].append(layout.stop_node(act.idx))  # a client's idx is its client index
             elif act.is_depot():
                 node = next(reloads, None)
                 if node is None:
-                    return None
+                    return out
                 routes[v].append(node)
-    return routes
+    out.routes = routes
+    return out

@@ -42,6 +42,8 @@ DEFAULTS = {
     "JOB_HEARTBEAT_TIMEOUT_S": 60,
     "PLAN_DECOMPOSE_ABOVE": 600,
     "PLAN_PART_SIZE": 350,
+    # PyVRP stops after this many iterations per stop without a better plan (0: run to the limit).
+    "PLAN_STALL_PER_STOP": 20,
 }
 
 
@@ -209,6 +211,7 @@ def _attempt(
             num_workers=int(settings["PLAN_WORKERS"]),
             decompose_above=int(settings["PLAN_DECOMPOSE_ABOVE"]),
             part_size=int(settings["PLAN_PART_SIZE"]),
+            stall_per_stop=float(settings["PLAN_STALL_PER_STOP"]) or None,
         )
         if in_parts and parts.should_split(problem, params):
             # A large plan: its parts (and its baseline) are jobs of their own, for any worker.

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_a_solving_plan_reports_its_phase_and_best_km_and_a_done_one_neither(city):
-    """Polled while a worker solves it, the plan says "searching" with a best km above zero
+    """Polled while a worker solves it, the plan says "searching", then a best km above zero
     (and only phases the schema names); once done both are null and the summary is the solution's."""
     city.worker()
     plan_id = city.create_plan(time_limit=6, day=DAY)
@@ -38,7 +38,10 @@ def test_a_solving_plan_reports_its_phase_and_best_km_and_a_done_one_neither(cit
         time.sleep(0.2)
     assert plan["status"] == "done", plan["error"]
     assert {phase for phase, _ in seen} <= set(SOLVE_PHASES)
-    assert any(phase == "searching" and km and km > 0 for phase, km in seen), seen
+    assert "searching" in {phase for phase, _ in seen}, seen
+    # The best km arrives once a first plan exists (PyVRP's, read into OR-Tools) and stays
+    # while the fixed round is computed for comparison.
+    assert any(km and km > 0 for _, km in seen), seen
     assert plan["phase"] is None and plan["best_km"] is None
     assert "solving" not in plan["summary"] and plan["summary"]["plan"]["distance_km"] > 0
 
