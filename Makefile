@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 # After changing dependencies in pyproject.toml: `make lock` (see CONTRIBUTING.md).
 LOCK := requirements.lock
 
-.PHONY: demo demo-hangzhou test lint lock system-deps install bench-solomon bench-scale bench-roads clean
+.PHONY: demo demo-hangzhou test lint lock system-deps install translations bench-solomon bench-scale bench-roads clean
 
 # Debian packages the project needs on a machine: PostgreSQL (tests start a throwaway
 # cluster), Mosquitto (broker for the demo and the tests), Redis (the tests of rate limits
@@ -62,7 +62,23 @@ $(MARKERCLUSTER): $(LEAFLET)
 	cp -r backend/web/node_modules/leaflet.markercluster/dist/. backend/web/node_modules/leaflet.markercluster/MIT-LICENCE.txt \
 	  backend/web/static/vendor/leaflet.markercluster/
 
-install: system-deps $(STAMP) $(LEAFLET) $(MARKERCLUSTER)
+# The console's languages: gettext catalogs (backend/web/translations/<code>/LC_MESSAGES),
+# compiled to the .mo files Flask-Babel reads. English is the source language.
+I18N := backend/web
+CATALOGS := $(wildcard $(I18N)/translations/*/LC_MESSAGES/messages.po)
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+install: system-deps $(STAMP) $(LEAFLET) $(MARKERCLUSTER) $(CATALOGS:.po=.mo)
+
+# After changing the console's strings: extract them from the templates and scripts into
+# messages.pot and update every catalog (new strings arrive untranslated, none is guessed);
+# a new language: `$(BIN)/pybabel init -i $(I18N)/messages.pot -d $(I18N)/translations -l fr`.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F $(I18N)/babel.cfg -k lazy_gettext -k lazy_pgettext:1c,2 \
+		--sort-by-file --project recyclenet --copyright-holder "the recyclenet contributors" -o $(I18N)/messages.pot $(I18N)
+	$(BIN)/pybabel update -i $(I18N)/messages.pot -d $(I18N)/translations --no-fuzzy-matching --ignore-pot-creation-date
+	$(MAKE) $(CATALOGS:.po=.mo)
 
 # The demo city is central Helsinki on its real streets: the OpenStreetMap extract carried in
 # backend/demo/data (ODbL, attribution beside it) is prepared into instance/roads/network and

@@ -35,6 +35,7 @@ from backend.reporting import api as reporting_api
 from backend.roads import api as roads_api
 from backend.telemetry import api as telemetry_api
 from backend.web import bp as web_bp
+from backend.web.i18n import init_app as init_i18n
 
 # The order of the API's sections in the spec and in Swagger UI.
 API_MODULES = (
@@ -100,4 +101,5 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
             api.register_blueprint(blp)
     register_error_handler(app)
     app.register_blueprint(web_bp)
+    init_i18n(app)
     return app
