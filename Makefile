@@ -77,7 +77,7 @@ install: system-deps $(STAMP) $(LEAFLET) $(MARKERCLUSTER) $(CATALOGS:.po=.mo)
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F $(I18N)/babel.cfg -k lazy_gettext -k lazy_pgettext:1c,2 \
 		--sort-by-file --project recyclenet --copyright-holder "the recyclenet contributors" -o $(I18N)/messages.pot $(I18N)
-	$(BIN)/pybabel update -i $(I18N)/messages.pot -d $(I18N)/translations --no-fuzzy-matching --ignore-pot-creation-date
+	$(BIN)/pybabel update -i $(I18N)/messages.pot -d $(I18N)/translations --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
 	$(MAKE) $(CATALOGS:.po=.mo)
 
 # The demo city is central Helsinki on its real streets: the OpenStreetMap extract carried in
