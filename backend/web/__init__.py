@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, send_from_directory, url_for
 from swagger_ui_bundle import swagger_ui_path
 
-from backend.web.i18n import current_language, table
+from backend.web.i18n import current_language, js_catalog, language_names
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 PAGES = ("login", "dispatcher", "operator", "resident", "driver", "agent", "buyer", "market", "public", "organisation")
@@ -28,12 +28,12 @@ def console(page: str):
     if page not in PAGES:
         return redirect("/console/login")
     lang = current_language()
-    t = table(lang)
     resp = make_response(
         render_template(
             f"{page}.html",
-            t=t,
             lang=lang,
+            languages=language_names(),
+            catalog=js_catalog(),
             tile_url=current_app.config.get("MAP_TILE_URL", ""),
             timezone=current_app.config.get("TIMEZONE", "UTC"),
         )

@@ -1,383 +1,132 @@
-"""The console's two languages. Chosen by ?lang=, then a cookie, then the browser's
-Accept-Language; English when nothing matches."""
+"""The console's languages: gettext catalogs through Flask-Babel.
+
+English is the source language (the msgids in templates and scripts); every other language
+is a catalog in backend/web/translations/<code>/LC_MESSAGES/messages.po, compiled to .mo
+by `make install` (`make translations` extracts new strings and updates the catalogs).
+Adding a language is a catalog, not code: the languages offered are English and every
+catalog found. The language is chosen by ?lang=, then a cookie, then the browser's
+Accept-Language; English when nothing matches.
+
+The scripts get the page's catalog as data (``js_catalog``): ``_()``, ``pgettext()`` and
+``ngettext()`` in app.js look strings up in it, and ``labelOf()`` turns the API's values
+(booking statuses, stop kinds, missed reasons) into words through ``LABELS``.
+"""
 
 from __future__ import annotations
 
-from flask import request
+from functools import cache
+from pathlib import Path
 
-LANGUAGES = ("zh", "en")
-TEXT = {
-    "title": ("recyclenet 再生资源回收网络", "recyclenet recycling network"),
-    "sign_in": ("登录", "Sign in"),
-    "sign_out": ("退出", "Sign out"),
-    "sign_up": ("注册", "Sign up"),
-    "username": ("用户名", "Username"),
-    "password": ("密码", "Password"),
-    "dispatcher": ("调度台", "Dispatch"),
-    "operator": ("分拣中心", "Sorting center"),
-    "resident": ("居民", "Resident"),
-    "center": ("分拣中心", "Sorting center"),
-    "date": ("日期", "Date"),
-    "create_plan": ("生成路线", "Create plan"),
-    "dispatch": ("派车", "Dispatch"),
-    "replan": ("重新规划", "Re-plan"),
-    "progress": ("求解进度", "Solving"),
-    "routes": ("路线", "Routes"),
-    "km": ("公里", "km"),
-    "empty_km": ("空驶公里", "empty km"),
-    "km_per_tonne": ("公里/吨", "km per tonne"),
-    "baseline": ("固定班次", "Fixed round"),
-    "saving": ("节省", "Saving"),
-    "alerts": ("告警", "Alerts"),
-    "ack": ("确认", "Acknowledge"),
-    "bookings": ("预约", "Bookings"),
-    "collection_point": ("回收点", "Collection point"),
-    "sorting_center": ("分拣中心", "Sorting center"),
-    "distribution_market": ("集散市场", "Market"),
-    "fill": ("满溢度", "Fill"),
-    "offline": ("离线", "offline"),
-    "stop": ("站点", "Stop"),
-    "move_to": ("移到路线", "Move to route"),
-    "drop": ("移除", "Drop"),
-    "intake": ("进场过磅", "Intake"),
-    "vehicle": ("车辆", "Vehicle"),
-    "category": ("品类", "Category"),
-    "gross": ("毛重 kg", "Gross kg"),
-    "tare": ("皮重 kg", "Tare kg"),
-    "save": ("保存", "Save"),
-    "stock": ("库存", "Stock"),
-    "ship_lot": ("出库批次", "Ship a lot"),
-    "market": ("市场", "Market"),
-    "weight": ("重量 kg", "Weight kg"),
-    "price": ("单价/kg", "Price per kg"),
-    "corrects": ("更正", "corrects"),
-    "book": ("预约上门回收", "Book a pickup"),
-    "quantity": ("数量", "Quantity"),
-    "slot": ("时段", "Window"),
-    "remaining": ("剩余", "left"),
-    "closed": ("已截止", "closed"),
-    "my_bookings": ("我的预约", "My bookings"),
-    "cancel": ("取消", "Cancel"),
-    "wallet": ("钱包", "Wallet"),
-    "balance": ("余额", "Balance"),
-    "status": ("状态", "Status"),
-    "twin_report": ("数字孪生报告", "Digital twin report"),
-    "language": ("English", "中文"),
-    "no_tiles": ("无底图（离线）", "no map tiles (offline)"),
-    "streets_offline": ("街道：OpenStreetMap 路网（离线）", "streets: OpenStreetMap road network (offline)"),
-    "address": ("地址", "Address"),
-    # the driver's phone page
-    "driver": ("司机", "Driver"),
-    "my_route": ("今日路线", "Today's route"),
-    "no_route": ("今天没有派给你的路线", "No route dispatched to you today"),
-    "arrived": ("已到达", "Arrived"),
-    "collect": ("已收运", "Collected"),
-    "miss": ("未收运", "Missed"),
-    "navigate": ("导航", "Navigate"),
-    "fill_seen": ("目测满溢度 %", "Fill seen %"),
-    "reason": ("原因", "Reason"),
-    "note": ("备注", "Note"),
-    "photo": ("照片", "Photo"),
-    "window": ("时段", "Window"),
-    "eta": ("预计到达", "ETA"),
-    "queued": ("待上传", "waiting to send"),
-    "online": ("在线", "online"),
-    "synced": ("已同步", "all sent"),
-    "unload": ("卸货", "Unload"),
-    "bin": ("回收箱", "Bin"),
-    "booking": ("上门预约", "Pickup"),
-    "planned": ("待收运", "planned"),
-    "done": ("已收运", "collected"),
-    "live": ("实时", "Live"),
-    "truck": ("车辆", "Truck"),
-    "delay": ("延误", "delay"),
-    "no_access": ("无法进入", "no access"),
-    "blocked": ("道路堵塞", "blocked"),
-    "not_out": ("未放出", "not put out"),
-    "contaminated": ("混入杂物", "contaminated"),
-    "resident_absent": ("居民不在", "resident absent"),
-    "vehicle_full": ("车已满", "vehicle full"),
-    "other": ("其他", "other"),
-    # the call center's page
-    "agent": ("呼叫中心", "Call center"),
-    "find_caller": ("按电话查找来电居民", "Find the caller by phone number"),
-    "phone": ("电话", "Phone"),
-    "find": ("查找", "Find"),
-    "no_caller": ("未找到：登记来电居民", "Not found: register the caller"),
-    "register_caller": ("登记来电居民", "Register the caller"),
-    "name": ("姓名", "Name"),
-    "caller": ("来电居民", "Caller"),
-    "history": ("预约记录", "Bookings"),
-    "has_account": ("已注册账号", "has an account"),
-    "no_account": ("无账号（电话登记）", "no account (registered by phone)"),
-    "buyer": ("利用企业", "Buyer"),
-    "market_page": ("集散市场", "Market"),
-    "open_data": ("信息发布", "Open data"),
-    "open_lots": ("竞价中的批次", "Lots open for bids"),
-    "my_bids": ("我的出价", "My bids"),
-    "owed": ("应付款", "I owe"),
-    "account": ("结算明细", "Settlement"),
-    "bid": ("出价", "Bid"),
-    "buy": ("一口价购买", "Buy"),
-    "grade": ("等级", "Grade"),
-    "contamination": ("杂质 %", "Contamination %"),
-    "reserve": ("底价/kg", "Reserve per kg"),
-    "closes": ("截止", "Closes"),
-    "won": ("中标", "won"),
-    "lot": ("批次", "Lot"),
-    "mode": ("方式", "Mode"),
-    "auction": ("密封竞价", "sealed bids"),
-    "fixed": ("一口价", "fixed price"),
-    "list_lot": ("挂牌", "List a lot"),
-    "listings": ("挂牌批次", "Listings"),
-    "close": ("截标", "Close"),
-    "deliver": ("交割过磅", "Deliver"),
-    "payment": ("收款", "Paid"),
-    "recovery": ("回收率（目标 60%）", "Recovery rate (target 60%)"),
-    "district": ("区", "District"),
-    "tonnage": ("回收量（吨）", "Tonnes received"),
-    "month": ("月份", "Month"),
-    "price_index": ("价格指数（周）", "Weekly price index"),
-    "week": ("周", "Week"),
-    "trades": ("成交笔数", "Trades"),
-    "sites_map": ("回收点、分拣中心、集散市场", "Collection points, sorting centers, markets"),
-    "open": ("竞价中", "open"),
-    "awarded": ("已成交", "awarded"),
-    "unsold": ("流拍", "unsold"),
-    # an organisation's page
-    "organisation": ("单位", "Organisation"),
-    "pickup_schedule": ("定期大件收运", "Recurring pickups"),
-    "pickup_sites": ("收运地点", "Pickup sites"),
-    "org_pickups": ("收运记录", "Pickups"),
-    "statements": ("月度对账单", "Monthly statements"),
-    "print_statement": ("打印对账单", "Printable statement"),
-    "statement_balance": ("结余", "Balance"),
-    "active": ("有效", "active"),
-    "inactive": ("已停用", "inactive"),
-    "no_organisation": ("您的账号没有登记单位", "No organisation is registered for your account"),
-    # booking statuses, as the API names them
-    "requested": ("已预约", "requested"),
-    "scheduled": ("已排班", "scheduled"),
-    "en_route": ("车辆在途", "en route"),
-    "collected": ("已收运", "collected"),
-    "received": ("已入场", "received"),
-    "settled": ("已结算", "settled"),
-    "cancelled": ("已取消", "cancelled"),
-    "missed": ("未收运", "missed"),
-    # role-shaped header (app.js shapeConsole)
-    "nav_label": ("主导航", "Main navigation"),
-    "switch_page": ("切换页面", "Switch page"),
-    # states of a panel: loading, empty (with why) and failed
-    "loading": ("正在加载…", "Loading…"),
-    "load_failed": ("加载失败", "Could not load"),
-    # the resident's page
-    "loading_windows": ("正在查询可预约时段…", "Looking for pickup windows…"),
-    "no_windows_day": (
-        "这一天没有上门回收时段（休息日，或您的地址不在服务范围内）",
-        "No pickup windows on this day (a day off, or your address is outside the service area)",
-    ),
-    "windows_closed_day": (
-        "这一天的时段已过预约截止时间或尚未开放",
-        "This day's windows are past their booking cutoff or not open yet",
-    ),
-    "windows_full_day": ("这一天的时段都已约满，请换一天", "Every window of this day is full: try another day"),
-    "no_room_fortnight": (
-        "未来两周没有可预约的时段：时段已约满或尚未开放",
-        "No window with room in the next two weeks: the windows are full or not open yet",
-    ),
-    "window_taken": ("这个时段刚刚约满，请另选时段", "That window has just filled up: pick another"),
-    "no_bookings_yet": (
-        "还没有预约：在上方选择品类和时段即可预约上门回收",
-        "No bookings yet: pick a category and a window above to book a pickup",
-    ),
-    "no_wallet_entries": (
-        "还没有收入：回收物在分拣中心过磅后，积分会记入钱包",
-        "No entries yet: credit arrives once your recyclables are weighed at the sorting center",
-    ),
-    "wallet_entries": ("钱包明细", "Wallet entries"),
-    "amount": ("金额", "Amount"),
-    "what": ("说明", "Description"),
-    "status_timeline": ("预约进度", "Booking progress"),
-    "step_requested": ("已预约", "Booked"),
-    "step_scheduled": ("已排入收运路线", "On a route, truck assigned"),
-    "step_en_route": ("车辆在途", "Truck on its way"),
-    "step_collected": ("已收运", "Collected"),
-    "step_received": ("分拣中心已过磅", "Weighed at the sorting center"),
-    "step_settled": ("已结算入账", "Credited"),
-    "expected": ("预计", "expected"),
-    "cancel_pickup": ("取消预约", "Cancel pickup"),
-    "cancel_question": ("确定取消这次上门回收？", "Cancel this pickup?"),
-    "confirm_cancel": ("确定取消", "Yes, cancel"),
-    "keep_it": ("保留", "Keep it"),
-    "cannot_cancel_now": ("车辆已出发，无法再取消", "The truck has set out: it can no longer be cancelled"),
-    "reschedule": ("改约时段", "Reschedule"),
-    "new_date": ("新日期", "New date"),
-    "move_here": ("改到这个时段", "Move to this window"),
-    "current_window": ("当前时段", "current window"),
-    "why_fixed_en_route": (
-        "车辆已在途，不能再取消或改约",
-        "The truck is on its way: it can no longer be cancelled or moved",
-    ),
-    "why_fixed_collected": ("已收运，无需再改动", "Collected: nothing left to change"),
-    "why_fixed_received": ("已在分拣中心过磅，无需再改动", "Weighed at the sorting center: nothing left to change"),
-    "why_fixed_settled": ("已结算，积分已入账", "Settled: the credit is in your wallet"),
-    "why_fixed_cancelled": ("已取消：如需回收请重新预约", "Cancelled: book again for a new pickup"),
-    "why_fixed_missed": ("本次未能收运：请重新预约", "This pickup was missed: book again for a new one"),
-    "nearest_points": ("离您最近的回收点", "Nearest collection points"),
-    "no_points": ("本市还没有登记回收点", "No collection points are registered in the city yet"),
-    "no_home_location": (
-        "您的地址没有定位：在个人资料中设置后可按距离排序",
-        "Your address has no location: set it in your profile to sort points by distance",
-    ),
-    "your_address": ("您的地址", "Your address"),
-    "opening_hours": ("开放时间", "Opening hours"),
-    # the sign-in page
-    "signing_in": ("正在登录…", "Signing in…"),
-    "signing_up": ("正在注册…", "Signing up…"),
-    "wrong_credentials": ("用户名或密码不正确", "Wrong username or password"),
-    "too_many_tries": ("尝试次数过多，请稍后再试", "Too many tries: wait a little and try again"),
-    "server_unreachable": ("无法连接服务器，请检查网络", "Cannot reach the server: check your connection"),
-    "server_error": ("服务器出错，请稍后再试", "The server failed: try again later"),
-    "username_taken": ("该用户名已被使用", "That username is taken"),
-    "sign_up_hint": (
-        "居民注册后即可预约上门回收；工作人员账号由管理员开通",
-        "Residents sign up here to book pickups; staff accounts are opened by an admin",
-    ),
-    "open_data_hint": ("无需登录：查看本市回收公开数据", "No sign-in needed: the city's open recycling figures"),
-    "checking_session": ("正在确认登录状态…", "Checking who is signed in…"),
-    "signed_in_as": ("已登录：", "Signed in as"),
-    "continue_to_page": ("进入我的页面", "Continue to my page"),
-    "step_done": ("已完成", "done"),
-    "step_todo": ("待进行", "to come"),
-    "skip_to_content": ("跳到正文", "Skip to content"),
-    # the organisation's sites and contacts, edited on its page
-    "edit": ("编辑", "Edit"),
-    "remove": ("删除", "Remove"),
-    "site_name": ("地点名称", "Site name"),
-    "latitude": ("纬度", "Latitude"),
-    "longitude": ("经度", "Longitude"),
-    "add_site": ("添加地点", "Add site"),
-    "org_contacts": ("联系人", "Contacts"),
-    "contact_role": ("职务", "Role"),
-    "email_address": ("电子邮箱", "E-mail"),
-    "at_site": ("所在地点", "At site"),
-    "no_site": ("（不限地点）", "(no site)"),
-    "add_contact": ("添加联系人", "Add contact"),
-    "confirm_remove_site": ("确定删除收运地点", "Remove the pickup site"),
-    "confirm_remove_contact": ("确定删除联系人", "Remove the contact"),
-    # The sorting-center operator's page (issue 22, item 5).
-    "op_expected_today": ("今日预计到场", "Expected today"),
-    "op_loading": ("加载中…", "Loading…"),
-    "op_load_failed": ("加载失败", "Could not load"),
-    "op_retry": ("重试", "Retry"),
-    "op_no_arrivals": (
-        "今天本中心没有已派出的线路：调度派车后，车辆会出现在这里。",
-        "No dispatched routes for this center today: trucks appear here once the dispatcher sends them out.",
-    ),
-    "op_route": ("线路", "Route"),
-    "op_back_by": ("预计回场", "back by"),
-    "op_no_driver": ("未指派司机", "no driver assigned"),
-    "op_bins": ("个垃圾桶", "bins"),
-    "op_stops_reported": ("站点已上报", "stops reported"),
-    "op_reported": ("已上报", "reported"),
-    "op_estimated": ("预计", "expected"),
-    "op_weigh_this": ("过磅这辆车", "Weigh this truck"),
-    "op_progress_planned": ("未出发", "not started"),
-    "op_progress_on_route": ("在途", "on the route"),
-    "op_progress_completed": ("站点已收完", "all stops reported"),
-    "op_progress_weighed": ("已过磅", "weighed"),
-    "op_weigh_in": ("过磅入场", "Weigh in"),
-    "op_pick_hint": (
-        "在上方选一辆预计到场的车，或直接选择车辆并添加品类。",
-        "Pick an expected truck above, or choose a vehicle and add categories.",
-    ),
-    "op_from_route": ("来自线路", "From route"),
-    "op_lines": ("按品类称重（毛重、皮重）", "Weights per category (gross, tare)"),
-    "op_net": ("净重", "net"),
-    "op_add_line": ("添加品类", "Add a category"),
-    "op_remove": ("移除", "Remove"),
-    "op_booking_weights": ("车上的预约：按预约称重", "Bookings on board: weight per booking"),
-    "op_not_weighable": ("未上报收运，不能结算", "not reported collected: cannot be settled"),
-    "op_clear": ("清空", "Clear"),
-    "op_intakes": ("入场记录", "Intakes"),
-    "op_no_intakes": ("还没有入场记录：每次过磅都会显示在这里。", "No intakes yet: each weighing appears here."),
-    "op_correct": ("更正", "Correct"),
-    "op_corrected_by": ("已被更正，见", "corrected by"),
-    "op_corrects": ("更正了", "corrects"),
-    "op_correcting": ("更正入场记录", "Correcting intake"),
-    "op_correct_hint": (
-        "更正会生成一条新记录，替代原记录的库存和结算；原记录保留。",
-        "A correction is a new record that replaces the original's stock and settlement; the original stays on file.",
-    ),
-    "op_reason": ("更正原因（必填）", "Reason for the correction (required)"),
-    "op_save_correction": ("保存更正", "Save the correction"),
-    "op_stock_weeks": ("近几周库存（千克）", "Stock over the last weeks (kg)"),
-    "op_stock_chart": ("各品类库存周变化图", "Chart of the stock per category, week by week"),
-    "op_no_stock": (
-        "还没有库存：物料过磅入场后，库存会显示在这里。",
-        "No stock yet: stock appears once material is weighed in.",
-    ),
-    "op_lots": ("批次", "Lots"),
-    "op_no_lots": ("还没有发往市场的批次。", "No lots shipped to a market yet."),
-    "op_lot_shipped": ("已发出", "shipped"),
-    "op_lot_received": ("市场已收货", "received by the market"),
-    "op_saved": ("已保存入场记录", "Intake saved"),
-    "op_cancel": ("取消", "Cancel"),
-    "op_on_board": ("车上的预约和垃圾桶", "Bookings and bins on board"),
-    # the dispatcher's page: the plan's routes, the solver's progress, the city's map, empty states
-    "plan_queued": ("排队中", "queued"),
-    "plan_solving": ("求解中", "solving"),
-    "plan_done": ("已完成", "done"),
-    "plan_failed": ("失败", "failed"),
-    "plan_dispatched": ("已派车", "dispatched"),
-    "plan_cancelled": ("已取消", "cancelled"),
-    "plan_superseded": ("已被替代", "superseded"),
-    "phase_matrices": ("正在计算距离矩阵", "building distance matrices"),
-    "phase_warm_start": ("正在生成初始方案", "warm start"),
-    "phase_searching": ("正在搜索更优路线", "searching"),
-    "phase_baseline": ("正在计算固定班次对比", "computing the fixed round to compare"),
-    "best_so_far": ("当前最优", "best so far"),
-    "route": ("路线", "Route"),
-    "trips": ("趟数", "Trips"),
-    "load_per_trip": ("每趟载重", "Load per trip"),
-    "late": ("迟到", "late"),
-    "no_driver": ("未分配司机", "no driver assigned"),
-    "day_driver": ("当日排班", "assigned for the day"),
-    "timeline": ("车辆时间线", "Timeline per truck"),
-    "route_list": ("路线与站点", "Routes and stops"),
-    "pick_stop": ("在地图或列表中点选一个站点", "Pick a stop on the map or in the list"),
-    "picked_stop": ("已选站点", "Picked stop"),
-    "cancel_plan": ("停止求解", "Stop solving"),
-    "no_plan": (
-        "该分拣中心当天还没有路线方案：选择日期后点击“生成路线”",
-        "No plan yet for this center and day: pick the day and create one",
-    ),
-    "no_alerts": ("没有未处理的告警：所有回收箱运行正常", "No open alerts: every bin reports normally"),
-    "no_bookings": ("当天没有上门预约", "No pickup bookings for this day"),
-    "no_live": ("今天没有已派车的路线，道路上暂无车辆", "No dispatched routes today: no truck on the road"),
-    "no_routes": ("方案没有路线：没有需要收运的站点", "The plan has no routes: no stop needs a visit"),
-    "no_bins_match": ("没有符合筛选条件的回收箱", "No bin matches the filters"),
-    "filters": ("筛选", "Filters"),
-    "all": ("全部", "All"),
-    "fill_over": ("超过阈值", "over threshold"),
-    "fill_half": ("50% 至阈值", "50% to threshold"),
-    "fill_low": ("低于 50%", "under 50%"),
-    "fill_unknown": ("无读数", "no reading"),
-    "with_alert": ("仅看告警", "with an alert"),
-    "bins_shown": ("显示回收箱", "bins shown"),
-    "unloading": ("回分拣中心卸货", "unload at the center"),
-    "shift": ("班次", "Shift"),
-    "not_served": ("未安排的站点", "Not served"),
+from babel import Locale
+from flask import Flask, current_app, request
+from flask_babel import Babel, get_translations, lazy_gettext, lazy_pgettext
+
+SOURCE_LANGUAGE = "en"
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+# The API's values the pages show in words, looked up by the scripts' labelOf(value).
+LABELS = {
+    "routes": lazy_gettext("Routes"),
+    "stop": lazy_gettext("Stop"),
+    "intake": lazy_gettext("Intake"),
+    "corrects": lazy_pgettext("corrects", "corrects"),
+    "reason": lazy_gettext("Reason"),
+    "online": lazy_gettext("online"),
+    "unload": lazy_gettext("Unload"),
+    "booking": lazy_gettext("Pickup"),
+    "planned": lazy_gettext("planned"),
+    "done": lazy_gettext("collected"),
+    "no_access": lazy_gettext("no access"),
+    "blocked": lazy_gettext("blocked"),
+    "not_out": lazy_gettext("not put out"),
+    "contaminated": lazy_gettext("contaminated"),
+    "resident_absent": lazy_gettext("resident absent"),
+    "vehicle_full": lazy_gettext("vehicle full"),
+    "other": lazy_gettext("other"),
+    "open": lazy_gettext("open"),
+    "awarded": lazy_gettext("awarded"),
+    "unsold": lazy_gettext("unsold"),
+    "requested": lazy_gettext("requested"),
+    "scheduled": lazy_gettext("scheduled"),
+    "en_route": lazy_gettext("en route"),
+    "collected": lazy_gettext("collected"),
+    "received": lazy_gettext("received"),
+    "settled": lazy_gettext("settled"),
+    "cancelled": lazy_gettext("cancelled"),
+    "missed": lazy_gettext("missed"),
+    "step_requested": lazy_gettext("Booked"),
+    "step_scheduled": lazy_gettext("On a route, truck assigned"),
+    "step_en_route": lazy_gettext("Truck on its way"),
+    "step_collected": lazy_gettext("Collected"),
+    "step_received": lazy_gettext("Weighed at the sorting center"),
+    "step_settled": lazy_gettext("Credited"),
+    "why_fixed_en_route": lazy_gettext("The truck is on its way: it can no longer be cancelled or moved"),
+    "why_fixed_collected": lazy_gettext("Collected: nothing left to change"),
+    "why_fixed_received": lazy_gettext("Weighed at the sorting center: nothing left to change"),
+    "why_fixed_settled": lazy_gettext("Settled: the credit is in your wallet"),
+    "why_fixed_cancelled": lazy_gettext("Cancelled: book again for a new pickup"),
+    "why_fixed_missed": lazy_gettext("This pickup was missed: book again for a new one"),
+    "step_done": lazy_gettext("done"),
+    "step_todo": lazy_gettext("to come"),
+    "op_progress_planned": lazy_gettext("not started"),
+    "op_progress_on_route": lazy_gettext("on the route"),
+    "op_progress_completed": lazy_gettext("all stops reported"),
+    "op_progress_weighed": lazy_gettext("weighed"),
+    "op_lot_shipped": lazy_gettext("shipped"),
+    "op_lot_received": lazy_gettext("received by the market"),
+    "plan_queued": lazy_gettext("queued"),
+    "plan_done": lazy_gettext("done"),
+    "plan_failed": lazy_gettext("failed"),
+    "plan_dispatched": lazy_gettext("dispatched"),
+    "plan_cancelled": lazy_gettext("cancelled"),
+    "plan_superseded": lazy_gettext("superseded"),
+    "phase_matrices": lazy_gettext("building distance matrices"),
+    "phase_warm_start": lazy_gettext("warm start"),
+    "phase_searching": lazy_gettext("searching"),
+    "phase_baseline": lazy_gettext("computing the fixed round to compare"),
+    "shift": lazy_gettext("Shift"),
 }
 
 
+def languages() -> tuple[str, ...]:
+    """English and every language with a compiled catalog, in a stable order."""
+    return _languages(current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
+
+
+@cache
+def _languages(directories: str) -> tuple[str, ...]:
+    found = {p.parent.parent.name for d in directories.split(";") for p in Path(d).glob("*/LC_MESSAGES/messages.mo")}
+    return (SOURCE_LANGUAGE, *sorted(found - {SOURCE_LANGUAGE}))
+
+
 def current_language() -> str:
+    offered = languages()
     lang = request.args.get("lang") or request.cookies.get("lang")
-    if lang in LANGUAGES:
+    if lang in offered:
         return lang
-    return request.accept_languages.best_match(LANGUAGES, default="en")
+    return request.accept_languages.best_match(offered, default=SOURCE_LANGUAGE)
 
 
-def table(lang: str) -> dict[str, str]:
-    index = LANGUAGES.index(lang)
-    return {key: pair[index] for key, pair in TEXT.items()}
+def language_names() -> dict[str, str]:
+    """Each language in its own words (for the switcher): 中文, English, ..."""
+    return {code: Locale.parse(code).get_display_name(code) for code in languages()}
+
+
+def js_catalog() -> dict:
+    """What the page's scripts need of the catalog: every translated message (a context's
+    key is "context\x04msgid", as gettext stores it; plural forms as lists) and the labels."""
+    messages: dict[str, object] = {}
+    for key, text in getattr(get_translations(), "_catalog", {}).items():
+        if isinstance(key, tuple):  # (msgid, n): a plural form
+            forms = messages.setdefault(key[0], [])
+            if isinstance(forms, list):
+                forms.extend([""] * (key[1] + 1 - len(forms)))
+                forms[key[1]] = text
+        elif key:  # "" is the catalog's header
+            messages[key] = text
+    return {"messages": messages, "labels": {k: str(v) for k, v in LABELS.items()}}
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    Babel(app, locale_selector=current_language)

@@ -17,7 +17,7 @@ async function findCaller(e) {
     const found = await api("GET", `/api/v1/callers?phone=${encodeURIComponent(phone)}`);
     document.getElementById("found").replaceChildren(...found.map((c) => el("tr", {class: "caller"},
       el("td", {}, c.display_name), el("td", {}, c.phone), el("td", {}, c.address),
-      el("td", {}, el("button", {onclick: () => openCaller(c.id)}, t("caller"))))));
+      el("td", {}, el("button", {onclick: () => openCaller(c.id)}, _("Caller"))))));
     document.getElementById("register-card").hidden = found.length > 0;
     if (found.length === 1) await openCaller(found[0].id);
   } catch (err) { document.getElementById("find-error").textContent = err.message; }
@@ -39,7 +39,7 @@ async function openCaller(id) {
   document.getElementById("caller-name").textContent = caller.display_name;
   document.getElementById("caller-phone").textContent = caller.phone;
   document.getElementById("caller-address").textContent = caller.address;
-  document.getElementById("caller-account").textContent = t(caller.has_account ? "has_account" : "no_account");
+  document.getElementById("caller-account").textContent = (caller.has_account ? _("has an account") : _("no account (registered by phone)"));
   const d = document.getElementById("date");
   d.value = cityDay(1);
   // Start at the city's first day with a window open.
@@ -55,7 +55,7 @@ async function loadSlots() {
   document.getElementById("slot").replaceChildren(...slots.map((s) => el("option",
     {value: s.window_start, ...(s.remaining && s.bookable ? {} : {disabled: "disabled"})},
     cityWindow(s.window_start, s.window_end) +
-    ` (${s.bookable ? `${s.remaining} ${t("remaining")}` : t("closed")})`)));
+    ` (${s.bookable ? ngettext("%(num)s place left", "%(num)s places left", s.remaining) : _("closed")})`)));
   return slots.some((s) => s.remaining && s.bookable);
 }
 
@@ -64,10 +64,10 @@ async function refresh() {
   document.getElementById("history").replaceChildren(...mine.map((b) => el("tr", {class: "booking"},
     el("td", {}, `#${b.id}`), el("td", {}, cityDateTime(b.window_start)),
     el("td", {}, b.items.map((i) => `${i.category} ${i.quantity}`).join(", ")),
-    el("td", {class: "status", "data-status": b.status}, t(b.status)),
+    el("td", {class: "status", "data-status": b.status}, labelOf(b.status)),
     el("td", {}, ["requested", "scheduled"].includes(b.status)
       ? el("button", {onclick: async () => {
-          await api("POST", `/api/v1/callers/${caller.id}/bookings/${b.id}/cancel`, {}); refresh(); loadSlots(); }}, t("cancel"))
+          await api("POST", `/api/v1/callers/${caller.id}/bookings/${b.id}/cancel`, {}); refresh(); loadSlots(); }}, _("Cancel"))
       : ""))));
 }
 

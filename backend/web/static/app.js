@@ -2,10 +2,26 @@
 // The page's settings arrive as JSON data and its buttons and forms name their handlers in
 // data-click / data-submit: the Content-Security-Policy runs no inline script.
 const CONFIG = JSON.parse(document.getElementById("console-config").textContent);
-window.I18N = CONFIG.i18n;
 window.TILE_URL = CONFIG.tileUrl;
-const t = (key) => (window.I18N && window.I18N[key]) || key;
 const LANG = document.documentElement.lang;
+
+// gettext in the browser: the page's catalog arrives as data (backend/web/i18n.py); English
+// is the source language, so a string with no translation shows as written.
+const CATALOG = CONFIG.i18n.messages;
+const _ = (msgid) => (typeof CATALOG[msgid] === "string" && CATALOG[msgid]) || msgid;
+const pgettext = (context, msgid) => CATALOG[context + "\u0004" + msgid] || msgid;
+// Plural forms through the CLDR rules of the page's language (Intl.PluralRules), in the
+// order gettext lists them for it: "one" before "other" (English), "other" alone (Chinese).
+const _pluralRules = new Intl.PluralRules(LANG);
+function ngettext(singular, plural, n, values = {}) {
+  const forms = Array.isArray(CATALOG[singular]) ? CATALOG[singular] : [singular, plural];
+  const order = _pluralRules.resolvedOptions().pluralCategories.sort((a, b) => PLURAL_ORDER.indexOf(a) - PLURAL_ORDER.indexOf(b));
+  const form = forms[Math.min(order.indexOf(_pluralRules.select(n)), forms.length - 1)] || plural;
+  return form.replace(/%\((\w+)\)s/g, (_m, name) => String(name === "num" ? n : values[name]));
+}
+const PLURAL_ORDER = ["zero", "one", "two", "few", "many", "other"];
+// An API value (a booking status, a stop kind, a missed reason) in the page's language.
+const labelOf = (value) => CONFIG.i18n.labels[value] || value;
 
 // Every time and date on the console is the city's (the server's TIMEZONE), whatever zone
 // the browser is in, in the page's language: 24-hour in Chinese, the locale's own in English.
@@ -74,8 +90,8 @@ async function loadAccess() {
     // The sorting-center page of an admin is one center's: one entry per center.
     const centers = await api("GET", "/api/v1/sites?tier=sorting_center&page_size=100").catch(() => []);
     for (const p of pages) {
-      if (p === "operator") for (const c of centers || []) links.push([p, `/console/operator?center=${c.id}`, `${t("operator")} · ${c.name}`]);
-      else links.push([p, p === "twin" ? "/twin/" : `/console/${p}`, t(p === "market" ? "market_page" : p === "twin" ? "twin_report" : p)]);
+      if (p === "operator") for (const c of centers || []) links.push([p, `/console/operator?center=${c.id}`, `${_("Sorting center")} · ${c.name}`]);
+      else links.push([p, p === "twin" ? "/twin/" : `/console/${p}`, labelOf(p === "market" ? "market_page" : p === "twin" ? "twin_report" : p)]);
     }
   } else {
     pages = {driver: ["driver"], dispatcher: ["dispatcher", "organisation", "twin"], agent: ["agent"],

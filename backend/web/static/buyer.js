@@ -7,8 +7,8 @@ async function refresh() {
   document.querySelector("#open-lots tbody").replaceChildren(...lots.map((l) => {
     const price = el("input", {type: "number", step: "0.01", min: "0.01", name: "price", value: l.fixed_price_per_kg || l.reserve_per_kg});
     const act = l.mode === "fixed"
-      ? el("button", {class: "buy", onclick: () => act_(() => api("POST", `/api/v1/listings/${l.id}/purchase`))}, `${t("buy")} ${l.fixed_price_per_kg}`)
-      : el("button", {class: "bid", onclick: () => act_(() => api("POST", `/api/v1/listings/${l.id}/bids`, {price_per_kg: Number(price.value)}))}, t("bid"));
+      ? el("button", {class: "buy", onclick: () => act_(() => api("POST", `/api/v1/listings/${l.id}/purchase`))}, `${_("Buy")} ${l.fixed_price_per_kg}`)
+      : el("button", {class: "bid", onclick: () => act_(() => api("POST", `/api/v1/listings/${l.id}/bids`, {price_per_kg: Number(price.value)}))}, _("Bid"));
     return el("tr", {"data-listing": l.id}, el("td", {}, `#${l.id}`), el("td", {}, l.category), el("td", {}, l.grade),
       el("td", {}, fmt(l.weight_kg)), el("td", {}, fmt(l.contamination_pct)), el("td", {}, l.reserve_per_kg),
       el("td", {}, cityDateTime(l.closes_at)), el("td", {}, l.mode === "fixed" ? "" : price, act));
@@ -17,7 +17,7 @@ async function refresh() {
   document.getElementById("my-bids").replaceChildren(...bids.map((b) => el("tr", {"data-listing": b.listing_id},
     el("td", {}, `#${b.listing_id}`), el("td", {class: "price"}, b.price_per_kg),
     el("td", {}, cityDateTime(b.placed_at)),
-    el("td", {class: "status"}, b.won ? t("won") : t(b.listing_status)))));
+    el("td", {class: "status"}, b.won ? _("won") : labelOf(b.listing_status)))));
   const acc = await api("GET", "/api/v1/me/account");
   document.getElementById("owed").textContent = acc.owed;
   document.getElementById("account").replaceChildren(...acc.entries.map((e) => el("tr", {},

@@ -7,10 +7,10 @@ let following = 0;  // the newest follow() wins: a change of day stops an older 
 const sel = {route: null, stop: null};
 const planMarks = {lines: new Map(), stops: new Map()};  // route id -> line, stop id -> marker
 
-const planWord = (status) => t(`plan_${status}`);
+const planWord = (status) => labelOf(`plan_${status}`);
 function setStatus(p) {
   const node = document.getElementById("plan-status");
-  node.textContent = `${t("status")}: ${planWord(p.status)} (#${p.id})`;
+  node.textContent = `${_("Status")}: ${planWord(p.status)} (#${p.id})`;
   node.dataset.status = p.status;
 }
 
@@ -19,13 +19,13 @@ async function loadLatestPlan() {
   if (!center) return;
   following++;
   clearPlan();
-  panelState("routes", "loading", t("loading"));
+  panelState("routes", "loading", pgettext("loading", "Loading…"));
   let list;
   try { list = await api("GET", `/api/v1/plans?center_id=${center}&date=${day}&page_size=10`); } catch (err) {
     panelState("routes", "error", loadFailed(err)); return;
   }
   const p = list.find((x) => !["cancelled", "superseded"].includes(x.status));
-  if (!p) { panelState("routes", "empty", t("no_plan")); return; }
+  if (!p) { panelState("routes", "empty", _("No plan yet for this center and day: pick the day and create one")); return; }
   await follow(p.id);
 }
 
@@ -49,7 +49,7 @@ function showProgress(p) {
   const phase = document.getElementById("plan-phase");
   phase.dataset.phase = p.phase || "";
   phase.textContent = p.status === "solving" && p.phase
-    ? t(`phase_${p.phase}`) + (p.best_km !== null && p.best_km !== undefined ? ` · ${t("best_so_far")} ${fmt(p.best_km)} km` : "")
+    ? labelOf(`phase_${p.phase}`) + (p.best_km !== null && p.best_km !== undefined ? ` · ${_("best so far")} ${fmt(p.best_km)} km` : "")
     : p.status === "failed" ? p.error : "";
   document.getElementById("cancel-plan").hidden = !["queued", "solving"].includes(p.status);
 }
@@ -65,10 +65,10 @@ async function follow(id) {
     showProgress(p);
     if (p.status === "done" || p.status === "dispatched") return showPlan(p);
     if (["failed", "cancelled", "superseded"].includes(p.status)) {
-      panelState("routes", p.status === "failed" ? "error" : "empty", p.status === "failed" ? p.error : t("no_plan"));
+      panelState("routes", p.status === "failed" ? "error" : "empty", p.status === "failed" ? p.error : _("No plan yet for this center and day: pick the day and create one"));
       return;
     }
-    if (document.getElementById("routes").querySelector(".state-loading") === null) panelState("routes", "loading", t("plan_solving"));
+    if (document.getElementById("routes").querySelector(".state-loading") === null) panelState("routes", "loading", _("solving"));
     await new Promise((r) => setTimeout(r, 700));
   }
 }
@@ -99,9 +99,9 @@ function tripLoads(route) {
 }
 const etaOf = (s) => liveEta.get(s.id) || s.arrival_at;
 const isLate = (s) => Boolean(s.window_end) && new Date(etaOf(s)) > new Date(s.window_end);
-const stopName = (r, s) => s.kind === "unload" ? t("unloading") : `${r.seq}.${s.seq} ${t(s.kind)} ${s.bin_id || s.booking_id}`;
-const routeName = (r) => `${t("route")} ${r.seq} · ${r.plate || t("truck") + " " + r.vehicle_id}`;
-const driverName = (r) => r.driver ? r.driver.name + (r.driver.dispatched ? "" : ` (${t("day_driver")})`) : t("no_driver");
+const stopName = (r, s) => s.kind === "unload" ? _("unload at the center") : `${r.seq}.${s.seq} ${labelOf(s.kind)} ${s.bin_id || s.booking_id}`;
+const routeName = (r) => `${pgettext("route", "Route")} ${r.seq} · ${r.plate || _("Truck") + " " + r.vehicle_id}`;
+const driverName = (r) => r.driver ? r.driver.name + (r.driver.dispatched ? "" : ` (${_("assigned for the day")})`) : pgettext("no_driver", "no driver assigned");
 
 async function showPlan(p) {
   plan = p;
@@ -123,7 +123,7 @@ async function showPlan(p) {
     for (const s of r.stops.filter((s) => s.kind !== "unload")) {
       const m = L.marker([s.lat, s.lon], {icon: L.divIcon({className: "stop-label", html: String(s.seq), iconSize: [20, 20]}),
                                           keyboard: true, title: stopName(r, s)})
-        .bindTooltip(`${routeName(r)} · ${stopName(r, s)} · ${t("eta")} ${cityTime(etaOf(s))}`)
+        .bindTooltip(`${routeName(r)} · ${stopName(r, s)} · ${_("ETA")} ${cityTime(etaOf(s))}`)
         .on("click", () => pickStop(s.id))
         .addTo(layers.plan);
       m.getElement().style.borderColor = colors.get(r.id) || "#333";
@@ -157,7 +157,7 @@ function carries(route, stop) {
 
 function routeTable(p, colors) {
   const s = p.summary, b = s.baseline, sv = s.saving;
-  const head = el("tr", {}, ...[t("route"), t("driver"), t("trips"), t("load_per_trip"), t("km"), t("empty_km"), t("km_per_tonne")]
+  const head = el("tr", {}, ...[pgettext("route", "Route"), _("Driver"), _("Trips"), _("Load per trip"), _("km"), _("empty km"), _("km per tonne")]
     .map((h) => el("th", {}, h)));
   const rows = p.routes.map((r) => el("tr", {class: "route-row", "data-route": r.id, tabindex: 0,
                                              onclick: () => selectRoute(r.id), onkeydown: (e) => e.key === "Enter" && selectRoute(r.id)},
@@ -168,18 +168,18 @@ function routeTable(p, colors) {
   const table = el("table", {id: "route-table"}, head, ...rows,
     el("tr", {}, el("th", {}, "Σ"), el("th", {}, ""), el("th", {}, ""), el("th", {}, ""), el("th", {}, fmt(s.plan.distance_km)),
       el("th", {}, fmt(s.plan.empty_km)), el("th", {}, fmt(s.plan.km_per_tonne))));
-  if (b) table.append(el("tr", {}, el("td", {}, t("baseline")), el("td", {}), el("td", {}), el("td", {}),
+  if (b) table.append(el("tr", {}, el("td", {}, _("Fixed round")), el("td", {}), el("td", {}), el("td", {}),
     el("td", {}, fmt(b.distance_km)), el("td", {}, fmt(b.empty_km)), el("td", {}, fmt(b.km_per_tonne))),
-    el("tr", {}, el("td", {}, t("saving")), el("td", {}), el("td", {}), el("td", {}),
+    el("tr", {}, el("td", {}, _("Saving")), el("td", {}), el("td", {}), el("td", {}),
       el("td", {}, `${fmt(sv.km)} (${fmt(sv.km_pct)}%)`), el("td", {}, `${fmt(sv.empty_km)} (${fmt(sv.empty_km_pct)}%)`), el("td", {})));
   const dropped = (s.dropped || []).map((d) => el("li", {class: "dropped"}, `${d.stop}: ${d.reason}`));
   document.getElementById("totals").replaceChildren(table,
-    el("p", {id: "km-provider"}, `${t("km")}: ${s.provider || "great-circle x1.3"}`),
-    dropped.length ? el("details", {}, el("summary", {}, `${t("not_served")}: ${dropped.length}`), el("ul", {}, ...dropped)) : "");
+    el("p", {id: "km-provider"}, `${_("km")}: ${s.provider || "great-circle x1.3"}`),
+    dropped.length ? el("details", {}, el("summary", {}, `${_("Not served")}: ${dropped.length}`), el("ul", {}, ...dropped)) : "");
 }
 
 function routeStops(p, colors) {
-  if (!p.routes.length) { panelState("routes", "empty", t("no_routes")); return; }
+  if (!p.routes.length) { panelState("routes", "empty", _("The plan has no routes: no stop needs a visit")); return; }
   document.getElementById("routes").replaceChildren(...p.routes.map((r) => el("div", {class: "route-block", "data-route": r.id},
     el("h4", {}, el("span", {class: "swatch", style: `background:${colors.get(r.id)}`}),
       el("button", {class: "link", onclick: () => selectRoute(r.id)}, routeName(r)), " · ", driverName(r),
@@ -189,9 +189,9 @@ function routeStops(p, colors) {
       const item = el("li", {class: `plan-stop kind-${s.kind}${late ? " late" : ""}`, "data-stop": s.id},
         s.kind === "unload" ? el("span", {class: "muted"}, stopName(r, s))
           : el("button", {class: "link", onclick: () => pickStop(s.id)}, stopName(r, s)),
-        el("span", {class: "eta"}, `${t("eta")} ${cityTime(etaOf(s))}`),
-        el("span", {class: "window"}, s.window_start ? `${t("window")} ${cityWindow(s.window_start, s.window_end)}` : ""),
-        late ? el("strong", {class: "late-mark"}, t("late")) : "",
+        el("span", {class: "eta"}, `${_("ETA")} ${cityTime(etaOf(s))}`),
+        el("span", {class: "window"}, s.window_start ? `${_("Window")} ${cityWindow(s.window_start, s.window_end)}` : ""),
+        late ? el("strong", {class: "late-mark"}, _("late")) : "",
         el("span", {class: "muted"}, `${Math.round(s.load_kg)} kg`));
       return item;
     })))));
@@ -233,13 +233,13 @@ function timeline(p, colors) {
         ? svg("rect", {x: cx - 4, y: y - 4, width: 8, height: 8, class: "tl-unload"})
         : svg("circle", {cx, cy: y, r: 4, fill: isLate(s) ? "#c62828" : color, class: `tl-stop${isLate(s) ? " late" : ""}`,
                          "data-stop": s.id, onclick: (e) => { e.stopPropagation(); pickStop(s.id); }});
-      mark.append(svg("title", {}, `${stopName(r, s)} · ${t("eta")} ${cityTime(etaOf(s))}` +
-        (s.window_start ? ` · ${t("window")} ${cityWindow(s.window_start, s.window_end)}` : "")));
+      mark.append(svg("title", {}, `${stopName(r, s)} · ${_("ETA")} ${cityTime(etaOf(s))}` +
+        (s.window_start ? ` · ${_("Window")} ${cityWindow(s.window_start, s.window_end)}` : "")));
       row.append(mark);
     }
     parts.push(row);
   });
-  box.replaceChildren(svg("svg", {viewBox: `0 0 ${W} ${H}`, class: "timeline", role: "img", "aria-label": t("timeline")}, ...parts));
+  box.replaceChildren(svg("svg", {viewBox: `0 0 ${W} ${H}`, class: "timeline", role: "img", "aria-label": _("Timeline per truck")}, ...parts));
 }
 
 // Selecting a route brings its line forward and dims the others; the map fits it.
@@ -269,9 +269,9 @@ function showPicked() {
   const picked = document.getElementById("picked"), routeSel = document.getElementById("move-route");
   const hit = sel.stop !== null && sel.byId ? sel.byId.get(sel.stop) : null;
   document.getElementById("replan").disabled = !hit;
-  if (!hit) { picked.textContent = t("pick_stop"); picked.dataset.stop = ""; return; }
+  if (!hit) { picked.textContent = _("Pick a stop on the map or in the list"); picked.dataset.stop = ""; return; }
   const [r, s] = hit;
-  picked.textContent = `${t("picked_stop")}: ${stopName(r, s)} (${routeName(r)})`;
+  picked.textContent = `${_("Picked stop")}: ${stopName(r, s)} (${routeName(r)})`;
   picked.dataset.stop = s.id;
   // A truck that may not carry the stop's category is no choice; moving a stop to the
   // route it is on changes nothing: offer the others first.

@@ -24,7 +24,7 @@ function panelState(id, kind, text) {
   node.replaceChildren(el("p", {class: `state state-${kind}`, role: kind === "error" ? "alert" : "status"}, text));
   return node;
 }
-const loadFailed = (err) => `${t("load_failed")}: ${(err && err.message) || err}`;
+const loadFailed = (err) => `${_("Could not load")}: ${(err && err.message) || err}`;
 
 function fillClass(b) {
   if (!b.online) return "offline";
@@ -47,7 +47,7 @@ async function allPages(path, pageSize = 500, maxPages = 100) {
 }
 
 async function loadNetwork() {
-  panelState("map-state", "loading", t("loading"));
+  panelState("map-state", "loading", pgettext("loading", "Loading…"));
   // The bins' states are asked for at once, beside the stations (paged): a city has thousands of each.
   const binsAsked = Promise.all([api("GET", "/api/v1/bins/states"), allPages("/api/v1/alerts?state=open", 500, 20)]);
   binsAsked.catch(() => null);  // its failure is reported by loadBins
@@ -56,7 +56,7 @@ async function loadNetwork() {
   for (const s of sites) {
     city.sites.set(s.id, s);
     L.circleMarker([s.lat, s.lon], {...TIER_STYLE[s.tier], className: "site-" + s.tier})
-      .bindTooltip(`${t(s.tier)}: ${s.name}`).addTo(layers.network);
+      .bindTooltip(`${labelOf(s.tier)}: ${s.name}`).addTo(layers.network);
     if (s.tier === "sorting_center") {
       centers.append(el("option", {value: s.id}, s.name));
       centerFilter.append(el("option", {value: s.id}, s.name));
@@ -73,10 +73,10 @@ async function loadNetwork() {
   if (streets) map.on("moveend", () => { clearTimeout(redraw); redraw = setTimeout(() => drawStreets(map, layers.streets), 300); });
   const dot = (color, label) => el("span", {}, el("span", {style: `color:${color}`}, " ● "), label);
   document.getElementById("legend").replaceChildren(
-    dot(TIER_STYLE.collection_point.color, t("collection_point")), dot(TIER_STYLE.sorting_center.fillColor, t("sorting_center")),
-    dot(TIER_STYLE.distribution_market.fillColor, t("distribution_market")), dot(FILL_COLORS.low, `${t("fill")} < 50%`),
-    dot(FILL_COLORS.half, "≥ 50%"), dot(FILL_COLORS.over, t("fill_over")), dot(FILL_COLORS.offline, t("offline")),
-    window.TILE_URL ? "" : streets ? ` (${t("streets_offline")})` : ` (${t("no_tiles")})`);
+    dot(TIER_STYLE.collection_point.color, _("Collection point")), dot(TIER_STYLE.sorting_center.fillColor, _("Sorting center")),
+    dot(TIER_STYLE.distribution_market.fillColor, pgettext("distribution_market", "Market")), dot(FILL_COLORS.low, `${_("Fill")} < 50%`),
+    dot(FILL_COLORS.half, "≥ 50%"), dot(FILL_COLORS.over, _("over threshold")), dot(FILL_COLORS.offline, _("offline")),
+    window.TILE_URL ? "" : streets ? ` (${_("streets: OpenStreetMap road network (offline)")})` : ` (${_("no map tiles (offline)")})`);
 }
 
 function binMarker(b) {
@@ -89,9 +89,9 @@ function binMarker(b) {
   m.on("click", async (e) => {
     const d = await api("GET", `/api/v1/bins/${b.bin_id}`);
     const f = d.forecast;
-    e.target.bindPopup(`${d.device_id}<br>${t("fill")}: ${fmt(d.state && d.state.fill_pct)}%` +
+    e.target.bindPopup(`${d.device_id}<br>${_("Fill")}: ${fmt(d.state && d.state.fill_pct)}%` +
       `<br>${fmt(f.rate_pct_per_day)} %/d → ${f.threshold_at ? cityDateTime(f.threshold_at) : "–"}` +
-      (b.online ? "" : `<br>${t("offline")}`)).openPopup();
+      (b.online ? "" : `<br>${_("offline")}`)).openPopup();
   });
   return m;
 }
@@ -145,34 +145,34 @@ function applyFilters() {
   layers.bins.clearLayers();
   if (layers.bins.addLayers) layers.bins.addLayers(shown.map((b) => b.marker));
   else for (const b of shown) b.marker.addTo(layers.bins);
-  document.getElementById("bin-count").textContent = `${t("bins_shown")}: ${shown.length} / ${city.bins.length}`;
-  if (!city.bins.length) panelState("map-state", "empty", t("no_bins_match"));
-  else if (!shown.length) panelState("map-state", "empty", t("no_bins_match"));
+  document.getElementById("bin-count").textContent = `${_("bins shown")}: ${shown.length} / ${city.bins.length}`;
+  if (!city.bins.length) panelState("map-state", "empty", _("No bin matches the filters"));
+  else if (!shown.length) panelState("map-state", "empty", _("No bin matches the filters"));
   else document.getElementById("map-state").replaceChildren();
 }
 
 async function loadAlerts() {
-  panelState("alerts", "loading", t("loading"));
+  panelState("alerts", "loading", pgettext("loading", "Loading…"));
   let alerts;
   try { alerts = await api("GET", "/api/v1/alerts?state=open&page_size=20"); } catch (err) {
     panelState("alerts", "error", loadFailed(err)); return;
   }
-  if (!alerts.length) { panelState("alerts", "empty", t("no_alerts")); return; }
+  if (!alerts.length) { panelState("alerts", "empty", _("No open alerts: every bin reports normally")); return; }
   document.getElementById("alerts").replaceChildren(el("table", {}, ...alerts.map((a) => el("tr", {class: "alert-row"},
-    el("td", {}, a.kind), el("td", {}, `${t("bin")} ${a.bin_id}`), el("td", {}, cityDateTime(a.opened_at || a.created_at)),
-    el("td", {}, el("button", {onclick: async () => { await api("POST", `/api/v1/alerts/${a.id}/ack`); loadAlerts(); }}, t("ack")))))));
+    el("td", {}, a.kind), el("td", {}, `${_("Bin")} ${a.bin_id}`), el("td", {}, cityDateTime(a.opened_at || a.created_at)),
+    el("td", {}, el("button", {onclick: async () => { await api("POST", `/api/v1/alerts/${a.id}/ack`); loadAlerts(); }}, _("Acknowledge")))))));
 }
 
 async function loadBookings() {
-  panelState("bookings", "loading", t("loading"));
+  panelState("bookings", "loading", pgettext("loading", "Loading…"));
   let list;
   try { list = await api("GET", `/api/v1/bookings?date=${document.getElementById("day").value}&page_size=50`); } catch (err) {
     panelState("bookings", "error", loadFailed(err)); return;
   }
-  if (!list.length) { panelState("bookings", "empty", t("no_bookings")); return; }
+  if (!list.length) { panelState("bookings", "empty", _("No pickup bookings for this day")); return; }
   document.getElementById("bookings").replaceChildren(el("table", {}, ...list.map((b) => el("tr", {class: "booking-row"},
     el("td", {}, `#${b.id}`), el("td", {}, cityWindow(b.window_start, b.window_end)),
-    el("td", {}, `${fmt(b.estimated_kg)} kg`), el("td", {}, t(b.status))))));
+    el("td", {}, `${fmt(b.estimated_kg)} kg`), el("td", {}, labelOf(b.status))))));
 }
 
 // Live: the trucks' last positions and the stops' statuses of today's dispatched routes, polled,
@@ -189,7 +189,7 @@ async function showPhoto(id, into) {
 }
 let liveLoaded = false;
 async function loadLive() {
-  if (!liveLoaded) panelState("live", "loading", t("loading"));
+  if (!liveLoaded) panelState("live", "loading", pgettext("loading", "Loading…"));
   let routes;
   try { routes = await api("GET", "/api/v1/drivers/routes"); } catch (err) {
     panelState("live", "error", loadFailed(err)); return;
@@ -202,20 +202,20 @@ async function loadLive() {
     for (const s of r.stops.filter((s) => s.kind !== "unload")) {
       L.circleMarker([s.lat, s.lon], {radius: 7, color: "#333", weight: 2, fillColor: STOP_COLORS[s.status], fillOpacity: 1,
         className: `live-stop stop-${s.status}`})
-        .bindTooltip(`${r.plate} ${s.seq}: ${t(s.status)} · ${t("eta")} ${cityTime(s.eta)}`)
+        .bindTooltip(`${r.plate} ${s.seq}: ${labelOf(s.status)} · ${_("ETA")} ${cityTime(s.eta)}`)
         .addTo(layers.live);
     }
     if (r.position) {
       L.circleMarker([r.position.lat, r.position.lon], {radius: 9, color: "#000", weight: 3, fillColor: "#ffeb3b", fillOpacity: 1,
-        className: "truck"}).bindTooltip(`${t("truck")} ${r.plate} · ${cityTime(r.position.at)}`).addTo(layers.live);
+        className: "truck"}).bindTooltip(`${_("Truck")} ${r.plate} · ${cityTime(r.position.at)}`).addTo(layers.live);
     }
     const done = r.stops.filter((s) => s.status === "done" || s.status === "missed").length;
     const cell = el("td", {class: "photos"});
     for (const s of r.stops) for (const id of s.photos) showPhoto(id, cell).catch(() => null);
     rows.push(el("tr", {class: "live-route", "data-route": r.id}, el("td", {}, r.plate), el("td", {}, `${done}/${r.stops.length}`),
-      el("td", {}, `${t("delay")} ${Math.round(r.delay_s / 60)} min`), cell));
+      el("td", {}, `${_("delay")} ${Math.round(r.delay_s / 60)} min`), cell));
   }
-  if (!rows.length) { panelState("live", "empty", t("no_live")); return; }
+  if (!rows.length) { panelState("live", "empty", _("No dispatched routes today: no truck on the road")); return; }
   document.getElementById("live").replaceChildren(el("table", {}, ...rows));
 }
 

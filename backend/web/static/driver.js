@@ -21,7 +21,7 @@ function showSync() {
   const n = queue().length, node = document.getElementById("sync");
   node.dataset.state = n ? "queued" : "synced";
   node.dataset.count = n;
-  node.textContent = n ? `${n} ${t("queued")}` : t("synced");
+  node.textContent = n ? `${n} ${_("waiting to send")}` : _("all sent");
 }
 
 // One request, raw: a network failure is "offline" (keep it queued), any answer is final.
@@ -97,38 +97,38 @@ function queuePhoto(stop, data) {
 function stopCard(stop) {
   const li = el("li", {class: `stop stop-${stop.status}`, "data-stop": stop.id, "data-status": stop.status});
   const what = stop.items.map((i) => `${i.category} ${fmt(i.quantity)} ${i.unit}`).join(", ");
-  const win = stop.window_start ? `${t("window")} ${hhmm(stop.window_start)}–${hhmm(stop.window_end)} · ` : "";
+  const win = stop.window_start ? `${_("Window")} ${hhmm(stop.window_start)}–${hhmm(stop.window_end)} · ` : "";
   li.append(
-    el("div", {class: "stop-head"}, el("b", {}, `${stop.seq}. ${t(stop.kind)}`), el("span", {class: "badge"}, t(stop.status))),
+    el("div", {class: "stop-head"}, el("b", {}, `${stop.seq}. ${labelOf(stop.kind)}`), el("span", {class: "badge"}, labelOf(stop.status))),
     el("div", {}, stop.place || "", stop.place && stop.address ? " · " : "", stop.address || ""),
-    el("div", {class: "muted"}, `${win}${t("eta")} ${hhmm(stop.eta || stop.arrival_at)}`),
+    el("div", {class: "muted"}, `${win}${_("ETA")} ${hhmm(stop.eta || stop.arrival_at)}`),
   );
   if (what) li.append(el("div", {}, what));
   if (stop.note) li.append(el("div", {class: "note"}, stop.note));
   const label = encodeURIComponent(stop.place || stop.address || `#${stop.seq}`);
-  li.append(el("a", {class: "nav", href: `geo:${stop.lat},${stop.lon}?q=${stop.lat},${stop.lon}(${label})`}, t("navigate")));
+  li.append(el("a", {class: "nav", href: `geo:${stop.lat},${stop.lon}?q=${stop.lat},${stop.lon}(${label})`}, _("Navigate")));
   if (stop.status === "done" || stop.status === "missed") return li;
   const buttons = el("div", {class: "buttons"});
-  if (stop.status === "planned") buttons.append(el("button", {class: "arrived", onclick: () => report(stop, "arrived")}, t("arrived")));
+  if (stop.status === "planned") buttons.append(el("button", {class: "arrived", onclick: () => report(stop, "arrived")}, _("Arrived")));
   if (stop.kind !== "unload") {
     const amount = stop.kind === "bin"
-      ? el("input", {class: "fill", type: "number", min: 0, max: 100, inputmode: "numeric", placeholder: t("fill_seen")})
-      : el("input", {class: "weight", type: "number", min: 0, step: "0.1", inputmode: "decimal", placeholder: t("weight")});
+      ? el("input", {class: "fill", type: "number", min: 0, max: 100, inputmode: "numeric", placeholder: _("Fill seen %")})
+      : el("input", {class: "weight", type: "number", min: 0, step: "0.1", inputmode: "decimal", placeholder: _("Weight kg")});
     const collect = el("button", {class: "collect", onclick: () => {
       const v = amount.value === "" ? null : Number(amount.value);
       report(stop, "collected", v === null ? {} : stop.kind === "bin" ? {fill_pct: v} : {quantity_kg: v});
-    }}, t("collect"));
-    const reason = el("select", {class: "reason"}, ...settings.miss_reasons.map((r) => el("option", {value: r}, t(r))));
-    const note = el("input", {class: "miss-note", maxlength: 500, placeholder: t("note")});
+    }}, _("Collected"));
+    const reason = el("select", {class: "reason"}, ...settings.miss_reasons.map((r) => el("option", {value: r}, labelOf(r))));
+    const note = el("input", {class: "miss-note", maxlength: 500, placeholder: _("Note")});
     const photo = el("input", {class: "photo", type: "file", accept: "image/*", capture: "environment"});
     const miss = el("button", {class: "miss", onclick: async () => {
       // The photo is read first, then queued after the event it proves (the server wants the stop missed first).
       const data = photo.files.length ? await photoData(photo.files[0]).catch(() => null) : null;
       report(stop, "missed", {reason: reason.value, ...(note.value ? {note: note.value} : {})});
       if (data) queuePhoto(stop, data);
-    }}, t("miss"));
+    }}, _("Missed"));
     buttons.append(el("div", {class: "row"}, amount, collect),
-                   el("details", {}, el("summary", {}, t("miss")), reason, note, el("label", {}, t("photo"), photo), miss));
+                   el("details", {}, el("summary", {}, _("Missed")), reason, note, el("label", {}, _("Photo"), photo), miss));
   }
   li.append(buttons);
   return li;
@@ -181,7 +181,7 @@ function render() {
   const list = document.getElementById("stops");
   document.getElementById("no-route").hidden = routes.length > 0;
   const r = routes[0];
-  document.getElementById("route-title").textContent = r ? `${t("my_route")} · ${r.plate} · ${r.date}` : t("my_route");
+  document.getElementById("route-title").textContent = r ? `${_("Today's route")} · ${r.plate} · ${r.date}` : _("Today's route");
   list.replaceChildren(...routes.flatMap((route) => route.stops.map(stopCard)));
   drawLeg();
 }

@@ -7,13 +7,13 @@ async function refresh() {
   document.getElementById("listings").replaceChildren(...rows.map((l) => {
     const kg = el("input", {type: "number", step: "0.1", min: "0.1", value: l.weight_kg});
     const actions = {
-      open: [el("button", {onclick: () => act(() => api("POST", `/api/v1/listings/${l.id}/close`))}, t("close"))],
-      awarded: [kg, el("button", {onclick: () => act(() => api("POST", `/api/v1/listings/${l.id}/delivery`, {delivered_kg: Number(kg.value)}))}, t("deliver"))],
-      settled: [el("button", {onclick: () => act(() => api("POST", `/api/v1/listings/${l.id}/payment`))}, t("payment"))],
+      open: [el("button", {onclick: () => act(() => api("POST", `/api/v1/listings/${l.id}/close`))}, _("Close"))],
+      awarded: [kg, el("button", {onclick: () => act(() => api("POST", `/api/v1/listings/${l.id}/delivery`, {delivered_kg: Number(kg.value)}))}, _("Deliver"))],
+      settled: [el("button", {onclick: () => act(() => api("POST", `/api/v1/listings/${l.id}/payment`))}, _("Paid"))],
     }[l.status] || [];
-    return el("tr", {"data-listing": l.id}, el("td", {}, `#${l.id}`), el("td", {}, `${t("lot")} ${l.lot_id}`),
-      el("td", {}, l.category), el("td", {}, fmt(l.weight_kg)), el("td", {}, t(l.mode)),
-      el("td", {class: "status"}, t(l.status)), el("td", {}, l.price_per_kg || l.reserve_per_kg),
+    return el("tr", {"data-listing": l.id}, el("td", {}, `#${l.id}`), el("td", {}, `${_("Lot")} ${l.lot_id}`),
+      el("td", {}, l.category), el("td", {}, fmt(l.weight_kg)), el("td", {}, labelOf(l.mode)),
+      el("td", {class: "status"}, labelOf(l.status)), el("td", {}, l.price_per_kg || l.reserve_per_kg),
       el("td", {}, fmt(l.delivered_kg)), el("td", {}, ...actions));
   }));
 }

@@ -17,15 +17,15 @@ async function panel(id, fill) {
   const state = section.querySelector(".state");
   section.dataset.state = state.dataset.state = "loading";
   section.setAttribute("aria-busy", "true");
-  state.replaceChildren(t("op_loading"));
+  state.replaceChildren(pgettext("op_loading", "Loading…"));
   try {
     const empty = await fill();
     section.dataset.state = state.dataset.state = empty ? "empty" : "ready";
     state.replaceChildren(empty ? state.dataset.empty : "");
   } catch (err) {
     section.dataset.state = state.dataset.state = "error";
-    state.replaceChildren(el("span", {class: "error"}, `${t("op_load_failed")}: ${err.message} `),
-      el("button", {type: "button", class: "secondary", onclick: () => panel(id, fill)}, t("op_retry")));
+    state.replaceChildren(el("span", {class: "error"}, `${_("Could not load")}: ${err.message} `),
+      el("button", {type: "button", class: "secondary", onclick: () => panel(id, fill)}, _("Retry")));
   } finally {
     section.removeAttribute("aria-busy");
   }
@@ -76,19 +76,19 @@ const loadArrivals = () => panel("arrivals-panel", async () => {
 function arrivalCard(a) {
   const weighed = a.progress === "weighed";
   const estimate = a.categories.map((c) => el("li", {"data-category": c.category},
-    `${catLabel(c)}: ${t("op_estimated")} ${kg(c.estimated_kg)}`,
-    c.reported_kg === null ? "" : el("span", {class: "muted"}, ` (${t("op_reported")} ${kg(c.reported_kg)})`)));
+    `${catLabel(c)}: ${_("expected")} ${kg(c.estimated_kg)}`,
+    c.reported_kg === null ? "" : el("span", {class: "muted"}, ` (${_("reported")} ${kg(c.reported_kg)})`)));
   return el("li", {class: `arrival arrival-${a.progress}`, "data-route": a.route_id, "data-progress": a.progress},
     el("div", {class: "arrival-head"},
-      el("b", {}, a.plate), el("span", {}, ` ${t("op_route")} ${a.seq} · ${a.driver_name || t("op_no_driver")}`),
-      el("span", {class: "badge"}, t(`op_progress_${a.progress}`))),
-    el("div", {class: "muted"}, `${t("op_back_by")} ${cityTime(a.end_at)} · ${a.bookings.length} ${t("bookings")} · ` +
-      `${a.bins.length} ${t("op_bins")} · ${a.stops_done + a.stops_missed}/${a.stops_total} ${t("op_stops_reported")}`),
+      el("b", {}, a.plate), el("span", {}, ` ${pgettext("op_route", "Route")} ${a.seq} · ${a.driver_name || pgettext("op_no_driver", "no driver assigned")}`),
+      el("span", {class: "badge"}, labelOf(`op_progress_${a.progress}`))),
+    el("div", {class: "muted"}, `${_("back by")} ${cityTime(a.end_at)} · ${a.bookings.length} ${pgettext("bookings", "Bookings")} · ` +
+      `${a.bins.length} ${_("bins")} · ${a.stops_done + a.stops_missed}/${a.stops_total} ${_("stops reported")}`),
     el("ul", {class: "estimate"}, ...estimate),
     onBoard(a),
     weighed
       ? el("div", {class: "muted"}, a.intake_ids.map((id) => `#${id}`).join(", "))
-      : el("button", {type: "button", class: "weigh", onclick: () => pickArrival(a)}, t("op_weigh_this")));
+      : el("button", {type: "button", class: "weigh", onclick: () => pickArrival(a)}, _("Weigh this truck")));
 }
 
 // Each booking and bin of the route, in stop order, with what the crew reported there.
@@ -98,9 +98,9 @@ function onBoard(a) {
       b.items.map((i) => `${catLabel(i)} ${fmt(i.quantity)} ${i.item_unit}`).join(", "), kg: b.reported_kg, booking: b.booking_id})),
     ...a.bins.map((b) => ({seq: b.seq, status: b.stop_status, text: `${b.place} · ${catLabel(b)}`, kg: b.reported_kg})),
   ].sort((x, y) => x.seq - y.seq);
-  return el("details", {class: "on-board"}, el("summary", {}, `${t("op_on_board")} (${stops.length})`),
+  return el("details", {class: "on-board"}, el("summary", {}, `${_("Bookings and bins on board")} (${stops.length})`),
     el("ol", {}, ...stops.map((s) => el("li", {class: `stop-${s.status}`, ...(s.booking ? {"data-booking": s.booking} : {})},
-      s.text, " ", el("span", {class: "badge"}, t(s.status)), s.kg === null ? "" : ` ${t("op_reported")} ${kg(s.kg)}`))));
+      s.text, " ", el("span", {class: "badge"}, labelOf(s.status)), s.kg === null ? "" : ` ${_("reported")} ${kg(s.kg)}`))));
 }
 
 // --- Weighing in -------------------------------------------------------------------------
@@ -112,20 +112,20 @@ function tareOf(vehicleId) {
 
 function lineRow(container, line = {}) {
   const gross = el("input", {name: "gross", type: "number", step: "0.1", min: "0", required: "",
-    "aria-label": t("gross")});
-  const tare = el("input", {name: "tare", type: "number", step: "0.1", min: "0", required: "", "aria-label": t("tare")});
+    "aria-label": _("Gross kg")});
+  const tare = el("input", {name: "tare", type: "number", step: "0.1", min: "0", required: "", "aria-label": _("Tare kg")});
   const net = el("output", {class: "net"});
-  const select = el("select", {name: "category", "aria-label": t("category")}, ...categoryOptions(line.category));
+  const select = el("select", {name: "category", "aria-label": _("Category")}, ...categoryOptions(line.category));
   if (line.gross_kg !== undefined) gross.value = line.gross_kg;
   tare.value = line.tare_kg !== undefined ? line.tare_kg : tareOf(document.getElementById("vehicle").value);
-  const showNet = () => { net.value = gross.value ? `${t("op_net")} ${kg(Number(gross.value) - Number(tare.value))}` : ""; };
+  const showNet = () => { net.value = gross.value ? `${_("net")} ${kg(Number(gross.value) - Number(tare.value))}` : ""; };
   gross.addEventListener("input", showNet); tare.addEventListener("input", showNet); showNet();
   // A correction keeps the grade and contamination the original was weighed with.
   const row = el("div", {class: "line", "data-category": line.category || "", "data-grade": line.grade || "B", "data-contamination": line.contamination_pct || 0},
-    el("label", {}, t("category"), " ", select),
+    el("label", {}, _("Category"), " ", select),
     line.hint ? el("span", {class: "muted hint"}, line.hint) : "",
-    el("label", {}, `${t("gross")} `, gross), el("label", {}, `${t("tare")} `, tare), net,
-    el("button", {type: "button", class: "secondary remove", "aria-label": t("op_remove"),
+    el("label", {}, `${_("Gross kg")} `, gross), el("label", {}, `${_("Tare kg")} `, tare), net,
+    el("button", {type: "button", class: "secondary remove", "aria-label": pgettext("op_remove", "Remove"),
       onclick: () => row.remove()}, "×"));
   container.append(row);
   return row;
@@ -149,13 +149,13 @@ function bookingRows(container, bookings, values = {}) {
       const key = `${b.booking_id}:${i.category}`;
       if (values[key] !== undefined) input.value = values[key];
       if (!b.weighable) input.disabled = true;
-      return el("label", {}, `${catLabel(i)} (${i.item_unit === "piece" ? t("quantity") : "kg"}) `, input);
+      return el("label", {}, `${catLabel(i)} (${i.item_unit === "piece" ? _("Quantity") : "kg"}) `, input);
     });
     return el("div", {class: "booking-weight", "data-booking": b.booking_id},
       el("b", {}, `#${b.booking_id}`), " ",
       el("span", {class: "muted"}, b.window_start ? cityWindow(b.window_start, b.window_end) : ""), " ",
-      el("span", {class: "badge"}, t(b.status)),
-      b.weighable ? "" : el("span", {class: "muted"}, ` ${t("op_not_weighable")}`), ...rows);
+      el("span", {class: "badge"}, labelOf(b.status)),
+      b.weighable ? "" : el("span", {class: "muted"}, ` ${_("not reported collected: cannot be settled")}`), ...rows);
   }));
 }
 
@@ -170,13 +170,13 @@ function pickArrival(a) {
   const lines = document.getElementById("lines");
   lines.replaceChildren();
   for (const c of a.categories) {
-    lineRow(lines, {category: c.category, tare_kg: a.tare_kg, hint: `${t("op_estimated")} ${kg(c.estimated_kg)}`});
+    lineRow(lines, {category: c.category, tare_kg: a.tare_kg, hint: `${_("expected")} ${kg(c.estimated_kg)}`});
   }
   if (!a.categories.length) addLine();
   bookingRows(document.getElementById("booking-weights"), a.bookings);
   document.getElementById("booking-fieldset").hidden = a.bookings.length === 0;
   document.getElementById("intake-source").textContent =
-    `${t("op_from_route")} ${a.seq}: ${a.plate} · ${t("tare")} ${fmt(a.tare_kg)}`;
+    `${_("From route")} ${a.seq}: ${a.plate} · ${_("Tare kg")} ${fmt(a.tare_kg)}`;
   for (const li of document.querySelectorAll("#arrivals li.arrival")) li.classList.toggle("picked", li === document.querySelector(`#arrivals li[data-route="${a.route_id}"]`));
   document.getElementById("intake-panel").scrollIntoView({block: "start"});
   const first = lines.querySelector("input[name=gross]");
@@ -191,7 +191,7 @@ function clearIntake(vehicleId) {
   addLine();
   document.getElementById("booking-weights").replaceChildren();
   document.getElementById("booking-fieldset").hidden = true;
-  document.getElementById("intake-source").textContent = t("op_pick_hint");
+  document.getElementById("intake-source").textContent = _("Pick an expected truck above, or choose a vehicle and add categories.");
   for (const li of document.querySelectorAll("#arrivals li.picked")) li.classList.remove("picked");
 }
 
@@ -221,7 +221,7 @@ async function logIntake(e) {
   try {
     const saved = await api("POST", `/api/v1/sorting-centers/${center.id}/intakes`, body);
     error.textContent = "";
-    ok.textContent = `${t("op_saved")} #${saved.id}`;
+    ok.textContent = `${_("Intake saved")} #${saved.id}`;
     clearIntake();
     await Promise.all([loadArrivals(), loadIntakes(), loadStock()]);
   } catch (err) { ok.textContent = ""; error.textContent = err.message; }
@@ -235,18 +235,18 @@ const loadIntakes = () => panel("intakes-panel", async () => {
   const plate = (id) => (vehicles.find((v) => v.id === id) || {plate: `#${id}`}).plate;
   const rows = intakes.map((i) => {
     const by = correctedBy.get(i.id);
-    const note = by ? `${t("op_corrected_by")} #${by.id}: ${by.reason}`
-      : i.corrects_id ? `${t("op_corrects")} #${i.corrects_id}: ${i.reason}` : "";
+    const note = by ? `${_("corrected by")} #${by.id}: ${by.reason}`
+      : i.corrects_id ? `${pgettext("op_corrects", "corrects")} #${i.corrects_id}: ${i.reason}` : "";
     return el("tr", {"data-intake": i.id, class: by ? "corrected" : ""},
       el("td", {}, `#${i.id}`), el("td", {}, cityDateTime(i.weighed_at)), el("td", {}, plate(i.vehicle_id)),
       el("td", {class: "lines-cell"}, i.lines.map((l) => `${catLabel(byCode(l.category) || {code: l.category})} ${kg(l.net_kg)}`).join(", "),
         i.booking_weights.length ? el("div", {class: "muted"}, i.booking_weights.map((w) => `#${w.booking_id} ${fmt(w.quantity)}`).join(", ")) : ""),
       el("td", {class: "correction"}, note),
-      el("td", {}, by ? "" : el("button", {type: "button", class: "secondary correct", onclick: () => openCorrection(i)}, t("op_correct"))));
+      el("td", {}, by ? "" : el("button", {type: "button", class: "secondary correct", onclick: () => openCorrection(i)}, _("Correct"))));
   });
   document.getElementById("intakes").replaceChildren(...(rows.length ? [el("tr", {},
-    el("th", {}, "#"), el("th", {}, t("date")), el("th", {}, t("vehicle")), el("th", {}, t("op_net")),
-    el("th", {}, t("status")), el("th", {}, ""))] : []), ...rows);
+    el("th", {}, "#"), el("th", {}, _("Date")), el("th", {}, _("Vehicle")), el("th", {}, _("net")),
+    el("th", {}, _("Status")), el("th", {}, ""))] : []), ...rows);
   return rows.length === 0;
 });
 
@@ -325,8 +325,8 @@ function stockChart(history) {
     svg("polyline", {points: c.kg.map((v, i) => `${x(i)},${y(v)}`).join(" "), fill: "none",
       stroke: PALETTE[k % PALETTE.length], "stroke-width": 2}),
     ...c.kg.map((v, i) => svg("circle", {cx: x(i), cy: y(v), r: 3, fill: PALETTE[k % PALETTE.length]}))));
-  const chart = svg("svg", {viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": t("op_stock_chart"), class: "chart"},
-    svg("title", {}, t("op_stock_chart")), ...grid, ...ticks, ...series);
+  const chart = svg("svg", {viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": _("Chart of the stock per category, week by week"), class: "chart"},
+    svg("title", {}, _("Chart of the stock per category, week by week")), ...grid, ...ticks, ...series);
   const legend = el("ul", {class: "legend"}, ...history.categories.map((c, k) => {
     const swatch = el("span", {class: "swatch"});
     swatch.style.background = PALETTE[k % PALETTE.length];  // CSSOM: the policy refuses style attributes
@@ -340,11 +340,11 @@ const loadLots = () => panel("lots-panel", async () => {
   const catById = (id) => categories.find((c) => c.id === id) || {code: `#${id}`};
   const markets = Object.fromEntries([...document.getElementById("market").options].map((o) => [o.value, o.textContent]));
   document.getElementById("lots").replaceChildren(...(lots.length ? [el("tr", {},
-    el("th", {}, "#"), el("th", {}, t("category")), el("th", {}, t("market")), el("th", {}, t("weight")),
-    el("th", {}, t("status")))] : []), ...lots.map((l) => el("tr", {"data-lot": l.id, "data-status": l.status},
+    el("th", {}, "#"), el("th", {}, _("Category")), el("th", {}, pgettext("market", "Market")), el("th", {}, _("Weight kg")),
+    el("th", {}, _("Status")))] : []), ...lots.map((l) => el("tr", {"data-lot": l.id, "data-status": l.status},
     el("td", {}, `#${l.id}`), el("td", {}, categoryName(catById(l.category_id))), el("td", {}, markets[l.market_id] || `#${l.market_id}`),
     el("td", {class: "kg"}, l.received_kg === null ? kg(l.weight_kg) : `${kg(l.weight_kg)} → ${kg(l.received_kg)}`),
-    el("td", {}, el("span", {class: `badge lot-${l.status}`}, t(`op_lot_${l.status}`)), " ",
+    el("td", {}, el("span", {class: `badge lot-${l.status}`}, labelOf(`op_lot_${l.status}`)), " ",
       el("span", {class: "muted"}, cityDateTime(l.received_at || l.shipped_at))))));
   return lots.length === 0;
 });

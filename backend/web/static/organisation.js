@@ -10,7 +10,7 @@ async function init() {
   try {
     organisations = await api("GET", "/api/v1/organisations?page_size=100");
   } catch (err) { document.getElementById("org-error").textContent = err.message; return; }
-  if (!organisations.length) { document.getElementById("org-error").textContent = t("no_organisation"); return; }
+  if (!organisations.length) { document.getElementById("org-error").textContent = _("No organisation is registered for your account"); return; }
   const select = document.getElementById("org-select");
   select.replaceChildren(...organisations.map((o) => el("option", {value: o.id}, o.name)));
   select.addEventListener("change", () => openOrganisation(Number(select.value)));
@@ -48,7 +48,7 @@ async function openOrganisation(id) {
   document.getElementById("schedules").replaceChildren(...schedules.map((s) => el("tr", {class: "schedule"},
     el("td", {}, weekdayName(s.weekday)), el("td", {}, s.window_start.slice(0, 5)), el("td", {}, s.category),
     el("td", {}, `${fmt(s.estimated_kg, 0)} kg`), el("td", {}, s.site_id ? siteName[s.site_id] : org.address),
-    el("td", {}, t(s.active ? "active" : "inactive")))));
+    el("td", {}, (s.active ? _("active") : _("inactive"))))));
   const pickups = await loadPickups(org);
   await loadStatements(org, pickups);
 }
@@ -60,16 +60,16 @@ async function loadSitesAndContacts(org) {
   const siteName = Object.fromEntries(sites.map((s) => [s.id, s.name]));
   document.getElementById("sites").replaceChildren(...sites.map((s) => el("tr", {class: "site", "data-id": s.id},
     el("td", {}, s.name), el("td", {}, s.address), el("td", {}, `${fmt(s.lat, 4)}, ${fmt(s.lon, 4)}`),
-    el("td", {}, el("button", {type: "button", class: "edit", onclick: () => editSite(s)}, t("edit")),
-      el("button", {type: "button", class: "remove", onclick: () => removeSite(s)}, t("remove"))))));
+    el("td", {}, el("button", {type: "button", class: "edit", onclick: () => editSite(s)}, _("Edit")),
+      el("button", {type: "button", class: "remove", onclick: () => removeSite(s)}, pgettext("remove", "Remove"))))));
   document.getElementById("contacts").replaceChildren(...contacts.map((c) => el("tr", {class: "contact", "data-id": c.id},
     el("td", {}, c.name), el("td", {}, c.role || ""), el("td", {}, c.phone || ""), el("td", {}, c.email || ""),
-    el("td", {}, c.site_id ? siteName[c.site_id] || "" : t("no_site")),
-    el("td", {}, el("button", {type: "button", class: "edit", onclick: () => editContact(c)}, t("edit")),
-      el("button", {type: "button", class: "remove", onclick: () => removeContact(c)}, t("remove"))))));
+    el("td", {}, c.site_id ? siteName[c.site_id] || "" : _("(no site)")),
+    el("td", {}, el("button", {type: "button", class: "edit", onclick: () => editContact(c)}, _("Edit")),
+      el("button", {type: "button", class: "remove", onclick: () => removeContact(c)}, pgettext("remove", "Remove"))))));
   const select = document.querySelector("#contact-form [name=site_id]");
   const chosen = select.value;
-  select.replaceChildren(el("option", {value: ""}, t("no_site")), ...sites.map((s) => el("option", {value: s.id}, s.name)));
+  select.replaceChildren(el("option", {value: ""}, _("(no site)")), ...sites.map((s) => el("option", {value: s.id}, s.name)));
   select.value = chosen;
   return [sites, schedules];
 }
@@ -80,14 +80,14 @@ function resetSiteForm() {
   const form = document.getElementById("site-form");
   form.reset();
   form.elements.id.value = "";
-  document.getElementById("site-save").textContent = t("add_site");
+  document.getElementById("site-save").textContent = _("Add site");
   document.getElementById("site-error").textContent = "";
 }
 
 function editSite(s) {
   const form = document.getElementById("site-form");
   for (const k of ["id", "name", "address", "lat", "lon"]) form.elements[k].value = s[k];
-  document.getElementById("site-save").textContent = t("save");
+  document.getElementById("site-save").textContent = _("Save");
 }
 
 async function saveSite(e) {
@@ -102,7 +102,7 @@ async function saveSite(e) {
 }
 
 async function removeSite(s) {
-  if (!window.confirm(`${t("confirm_remove_site")} ${s.name}?`)) return;
+  if (!window.confirm(`${_("Remove the pickup site")} ${s.name}?`)) return;
   try { await api("DELETE", `/api/v1/organisations/${current.id}/sites/${s.id}`); }
   catch (err) { document.getElementById("site-error").textContent = err.message; return; }
   await openOrganisation(current.id);
@@ -112,7 +112,7 @@ function resetContactForm() {
   const form = document.getElementById("contact-form");
   form.reset();
   form.elements.id.value = "";
-  document.getElementById("contact-save").textContent = t("add_contact");
+  document.getElementById("contact-save").textContent = _("Add contact");
   document.getElementById("contact-error").textContent = "";
 }
 
@@ -120,7 +120,7 @@ function editContact(c) {
   const form = document.getElementById("contact-form");
   for (const k of ["id", "name", "role", "phone", "email"]) form.elements[k].value = c[k] || "";
   form.elements.site_id.value = c.site_id || "";
-  document.getElementById("contact-save").textContent = t("save");
+  document.getElementById("contact-save").textContent = _("Save");
 }
 
 async function saveContact(e) {
@@ -135,7 +135,7 @@ async function saveContact(e) {
 }
 
 async function removeContact(c) {
-  if (!window.confirm(`${t("confirm_remove_contact")} ${c.name}?`)) return;
+  if (!window.confirm(`${_("Remove the contact")} ${c.name}?`)) return;
   try { await api("DELETE", `/api/v1/organisations/${current.id}/contacts/${c.id}`); }
   catch (err) { document.getElementById("contact-error").textContent = err.message; return; }
   await openOrganisation(current.id);
@@ -148,7 +148,7 @@ async function loadPickups(org) {
   document.getElementById("pickups").replaceChildren(...mine.map((b) => el("tr", {class: "pickup"},
     el("td", {}, `#${b.id}`), el("td", {}, cityDateTime(b.window_start)), el("td", {}, b.address),
     el("td", {}, b.items.map((i) => `${i.category} ${i.quantity}`).join(", ")),
-    el("td", {class: "status", "data-status": b.status}, t(b.status)))));
+    el("td", {class: "status", "data-status": b.status}, labelOf(b.status)))));
   return mine;
 }
 
@@ -157,10 +157,10 @@ async function loadStatements(org, pickups) {
   const statements = await Promise.all(months.map((m) =>
     api("GET", `/api/v1/organisations/${org.id}/statement?month=${m}`)));
   document.getElementById("statements").replaceChildren(...statements.map((s) => el("tr", {class: "statement"},
-    el("td", {}, s.month), el("td", {}, `${s.lines.length} ${t("org_pickups")}`),
-    el("td", {class: "kg"}, `${fmt(s.total_kg, 1)} kg`), el("td", {class: "balance"}, `${t("statement_balance")} ${s.balance}`),
+    el("td", {}, s.month), el("td", {}, `${s.lines.length} ${_("Pickups")}`),
+    el("td", {class: "kg"}, `${fmt(s.total_kg, 1)} kg`), el("td", {class: "balance"}, `${pgettext("statement_balance", "Balance")} ${s.balance}`),
     el("td", {}, el("a", {href: `/api/v1/organisations/${org.id}/statement.html?month=${s.month}`,
-      class: "print", onclick: (e) => openPrintable(e, org.id, s.month)}, t("print_statement"))))));
+      class: "print", onclick: (e) => openPrintable(e, org.id, s.month)}, _("Printable statement"))))));
 }
 
 // The printable statement needs the token, which a plain link does not send: fetch it and

@@ -17,7 +17,7 @@ async function load() {
   const colour = {collection_point: "#2a9d8f", sorting_center: "#e76f51", distribution_market: "#264653"};
   for (const s of sites) {
     L.circleMarker([s.lat, s.lon], {radius: s.tier === "collection_point" ? 4 : 8, color: colour[s.tier]})
-      .bindPopup(`${s.name} (${t(s.tier)}) ${s.opening_hours} · ${s.categories.join(", ")}`).addTo(map);
+      .bindPopup(`${s.name} (${labelOf(s.tier)}) ${s.opening_hours} · ${s.categories.join(", ")}`).addTo(map);
   }
 }
 
