@@ -1,9 +1,11 @@
 """axe-core (from npm) on every console page, in both languages: no serious or critical
-accessibility violation (WCAG 2.1 A and AA rules)."""
+accessibility violation (WCAG 2.1 A and AA rules). Each page's screenshot goes to
+$RECYCLENET_SCREENSHOTS/pages (docs/screenshots/pages for the README) or a temporary folder."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -65,7 +67,7 @@ def _violations(page) -> list[dict]:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_has_no_serious_accessibility_violation(live, browser, accounts_of, name, lang):
+def test_page_has_no_serious_accessibility_violation(live, browser, accounts_of, name, lang, tmp_path):
     """axe-core finds no serious or critical WCAG 2.1 A/AA violation on the page once its data has loaded."""
     _, base = live
     who, passwords = accounts_of
@@ -78,6 +80,9 @@ def test_page_has_no_serious_accessibility_violation(live, browser, accounts_of,
         page.wait_for_url(lambda url: "/console/login" not in url)
     page.goto(f"{base}/console/{name}?lang={lang}")
     page.wait_for_load_state("networkidle")
+    folder = Path(os.environ.get("RECYCLENET_SCREENSHOTS") or tmp_path) / "pages"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}-{lang}.png"), full_page=True)
     found = _violations(page)
     context.close()
     print(f"axe {name} {lang}: " + json.dumps(found, ensure_ascii=False))
