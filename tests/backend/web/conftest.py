@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import tempfile
 import threading
+import urllib.request
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from tests.support.servers import free_port
+
+# Where the browser tests save their screenshots: docs/screenshots when asked
+# (RECYCLENET_SCREENSHOTS=docs/screenshots, to renew the README's pictures), else a
+# temporary folder, so that a test run leaves the checkout as it found it.
+SCREENSHOTS = Path(os.environ.get("RECYCLENET_SCREENSHOTS") or tempfile.mkdtemp(prefix="recyclenet-screenshots-"))
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -65,3 +75,17 @@ def sign_in(page, base: str, username: str, password: str = "recyclenet-demo") -
     page.fill("#login input[name=username]", username)
     page.fill("#login input[name=password]", password)
     page.click("#login button[type=submit]")
+
+
+def call(base: str, method: str, path: str, token: str | None = None, body=None):
+    """The live server's API over HTTP, as the pages call it; the JSON answer."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = None if body is None else json.dumps(body).encode()
+    with urllib.request.urlopen(urllib.request.Request(base + path, data, headers, method=method)) as resp:
+        return json.load(resp)
+
+
+def token(base: str, username: str, password: str = "recyclenet-demo") -> str:
+    return call(base, "POST", "/api/v1/auth/token", body={"username": username, "password": password})["access_token"]

@@ -10,16 +10,13 @@ import re
 import shutil
 import threading
 import urllib.request
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from tests.backend.web.conftest import sign_in
+from tests.backend.web.conftest import SCREENSHOTS, sign_in
 from tests.support.servers import free_port
-
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")

@@ -15,25 +15,10 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.backend.web.conftest import sign_in
+from tests.backend.web.conftest import call, sign_in, token
 
 PHONE = {"width": 360, "height": 740}
 TRUCK_AT = {"latitude": 30.2741, "longitude": 120.1551}
-
-
-def call(base, method, path, token=None, body=None):
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    data = None if body is None else json.dumps(body).encode()
-    with urllib.request.urlopen(urllib.request.Request(base + path, data, headers, method=method)) as resp:
-        return json.load(resp)
-
-
-def token(base, username):
-    return call(base, "POST", "/api/v1/auth/token", body={"username": username, "password": "recyclenet-demo"})[
-        "access_token"
-    ]
 
 
 @pytest.fixture(scope="module")

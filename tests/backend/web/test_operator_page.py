@@ -4,34 +4,16 @@ intake, the stock and the settled booking follow; a correction with its reason s
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.backend.web.conftest import sign_in
+from tests.backend.web.conftest import SCREENSHOTS, call, sign_in, token
 
 TZ = ZoneInfo("Asia/Shanghai")  # config/default.toml TIMEZONE, the demo city's
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
-
-
-def call(base, method, path, token=None, body=None):
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    data = None if body is None else json.dumps(body).encode()
-    with urllib.request.urlopen(urllib.request.Request(base + path, data, headers, method=method)) as resp:
-        return json.load(resp)
-
-
-def token(base, username):
-    body = {"username": username, "password": "recyclenet-demo"}
-    return call(base, "POST", "/api/v1/auth/token", body=body)["access_token"]
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +97,7 @@ def test_the_operator_weighs_an_expected_arrival_without_typing_a_booking_id(liv
         cardboard = lines.nth(n).get_attribute("data-category") == "paper.cardboard"
         lines.nth(n).locator("input[name=gross]").fill(str(tare + (200 if cardboard else 100)))
     collected.fill("12.5")
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "operator-weighing-en.png"), full_page=True)
     page.click("#intake-form button[type=submit]")
     expect(page.locator("#intake-ok")).to_contain_text("Intake saved #")
@@ -134,7 +116,7 @@ def test_the_operator_weighs_an_expected_arrival_without_typing_a_booking_id(liv
     assert saved["route_id"] == a["route"]["id"]
     assert [(w["booking_id"], w["quantity"]) for w in saved["booking_weights"]] == [(a["collected"], 12.5)]
     assert call(base, "GET", f"/api/v1/bookings/{a['collected']}", operator)["status"] == "settled"
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "operator-en.png"), full_page=True)
     page.close()
 
