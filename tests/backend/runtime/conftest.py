@@ -13,7 +13,9 @@ from tests.support.processes import RecyclenetProcess, recyclenet_env, wait_for
 PASSWORD = "recyclenet-demo"
 # Short enough that a killed worker's plan moves on within seconds; the lease below the
 # heartbeat timeout, as in production.
-FAST_FAILOVER = {"JOB_HEARTBEAT_TIMEOUT_S": 3, "PLAN_LEASE_S": 2}
+# Failover within seconds; and no stall stop: these tests kill, cancel and watch solves
+# midway, so a solve must last its time limit (a small city's search stalls in a second).
+FAST_FAILOVER = {"JOB_HEARTBEAT_TIMEOUT_S": 3, "PLAN_LEASE_S": 2, "PLAN_STALL_PER_STOP": 0}
 
 
 @dataclass

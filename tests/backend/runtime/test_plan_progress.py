@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 def test_a_solving_plan_reports_its_phase_and_best_km_and_a_done_one_neither(city):
     """Polled while a worker solves it, the plan says "searching", then a best km above zero
     (and only phases the schema names); once done both are null and the summary is the solution's."""
-    city.worker(PLAN_STALL_PER_STOP="0")  # no stall stop: a solve long enough to be watched
+    city.worker()
     plan_id = city.create_plan(time_limit=6, day=DAY)
     seen = []
     deadline = time.monotonic() + 180
@@ -55,7 +55,7 @@ def test_the_dispatchers_page_shows_the_solvers_phase_while_a_worker_solves(city
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{port}"
     try:
-        city.worker(PLAN_STALL_PER_STOP="0")  # no stall stop: a solve long enough to be watched
+        city.worker()
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         sign_in(page, base, "dispatcher")
         page.wait_for_url(f"{base}/console/dispatcher")

@@ -102,8 +102,9 @@ def center_with_a_move(base, token, day) -> str:
 
 
 # A numbered stop marker that no other covers, to be clicked as a dispatcher would.
-ON_TOP = """() => {
+ON_TOP = """(ids) => {
   for (const m of document.querySelectorAll('.stop-label')) {
+    if (!ids.includes(Number(m.dataset.stop))) continue;
     const r = m.getBoundingClientRect();
     if (document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === m) return m.dataset.stop;
   }
@@ -181,8 +182,11 @@ def test_a_dispatcher_plans_reads_the_routes_selects_one_and_replans_from_the_li
     key = stop["bin_id"] or -stop["booking_id"]
     assert moved[key][0] == target["vehicle_id"]
 
-    # Re-plan from the map: click a numbered stop, drop it.
-    picked = int(page.evaluate(ON_TOP))
+    # Re-plan from the map: click a numbered stop of the new plan, drop it. The page draws the
+    # plan's markers once it has read the plan after its status: wait for them first.
+    new_ids = [s["id"] for _, s in moved.values()]
+    expect(page.locator(f'.stop-label[data-stop="{new_ids[0]}"]')).to_have_count(1)
+    picked = int(page.evaluate(ON_TOP, new_ids))
     page.locator(f'.stop-label[data-stop="{picked}"]').click()
     expect(page.locator("#picked")).to_have_attribute("data-stop", str(picked))
     dropped_key = next(k for k, (_, s) in moved.items() if s["id"] == picked)
