@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import random
+import signal
 import subprocess
 import sys
 
@@ -194,25 +196,29 @@ def osrm_routed(helsinki_roads):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     base = str(network_base(helsinki_roads))
+    # `python -m osrm routed` runs the osrm-routed binary as its child: a session of its own,
+    # so that stopping the group stops both (terminating the wrapper alone left the server).
     server = subprocess.Popen(
         [sys.executable, "-m", "osrm", "routed", "--algorithm", "mld", "-i", "127.0.0.1", "-p", str(port), base],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/nearest/v1/driving/24.94,60.17", timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise
-            time.sleep(0.2)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/nearest/v1/driving/24.94,60.17", timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
 
 
 def test_osrm_routed_server_answers_the_same_matrices(helsinki_roads, osrm_routed):
