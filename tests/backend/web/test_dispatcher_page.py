@@ -5,17 +5,15 @@ to docs/screenshots/."""
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import threading
-import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from tests.backend.web.conftest import SCREENSHOTS, sign_in
+from tests.backend.web.conftest import SCREENSHOTS, call, sign_in
 from tests.support.servers import free_port
 
 
@@ -45,13 +43,8 @@ def live(tmp_path_factory, request):
 
 
 def api(base, path, token, body=None):
-    req = urllib.request.Request(
-        base + path,
-        data=None if body is None else json.dumps(body).encode(),
-        method="GET" if body is None else "POST",
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
-    return json.load(urllib.request.urlopen(req))
+    """GET, or POST when there is a body (the conftest's call)."""
+    return call(base, "GET" if body is None else "POST", path, token, body)
 
 
 def plan_id(page) -> int:
