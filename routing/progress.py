@@ -1,7 +1,8 @@
 """What a search is doing, for whoever waits on it: the phase and the best distance so far.
 
-``solve(model, params, on_progress=...)`` calls ``on_progress(phase, best_km)``: "warm_start"
-while PyVRP proposes routes, then "searching" with the kilometres of each better plan
+``solve(model, params, on_progress=...)`` calls ``on_progress(phase, best_km)``: "searching"
+while PyVRP plans a model it holds whole ("warm_start" when OR-Tools' search follows it), the
+kilometres of PyVRP's plan once OR-Tools has read it in, then those of each better plan
 OR-Tools finds (at most every ``MIN_INTERVAL_S``, and the km of the best plan at the end of
 the search is in the Result anyway). Optional: without a callback nothing is registered, so
 the search costs what it did.
