@@ -41,6 +41,6 @@ def test_agent_books_for_a_caller_by_phone_number(live, browser, tmp_path):
     page.fill("#phone", "+86 13912345678")
     page.click("#find-button")
     expect(page.locator("#found tr.caller")).to_have_count(1)
-    assert "139****5678" in page.locator("#found tr.caller").inner_text()
+    expect(page.locator("#found tr.caller")).to_contain_text("139****5678")
     page.screenshot(path=str(tmp_path / "agent.png"), full_page=True)
     page.close()

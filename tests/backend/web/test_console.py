@@ -91,14 +91,14 @@ def test_pages_speak_chinese_and_english(live, browser):
     page.wait_for_url(f"{base}/console/resident")
     page.goto(f"{base}/console/resident?lang=zh")
     page.wait_for_selector("#category option", state="attached")
-    assert "纸板箱" in page.locator("#category").inner_text()
+    expect(page.locator("#category")).to_contain_text("纸板箱")
     page.fill("#book-form input[name=quantity]", "3")
     page.click("#book-button")
     page.wait_for_selector("#mine li.booking .status")
     assert page.locator("#mine li.booking .status").first.text_content() == "已预约"  # requested
     page.goto(f"{base}/console/resident?lang=en")
     page.wait_for_selector("#category option", state="attached")
-    assert "Cardboard" in page.locator("#category").inner_text()
+    expect(page.locator("#category")).to_contain_text("Cardboard")
     zh.close()
 
 

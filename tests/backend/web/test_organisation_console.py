@@ -89,7 +89,7 @@ def test_the_holder_sees_schedule_pickups_and_statement_and_prints_it(live, brow
     page.goto(f"{base}/console/organisation?lang=en")
     expect(page.locator("#org-name")).to_have_text("No. 2 Primary School")
     expect(page.locator("#schedules tr.schedule")).to_have_count(7)
-    assert "North campus" in page.locator("#schedules").inner_text()
+    expect(page.locator("#schedules")).to_contain_text("North campus")
     expect(page.locator("#sites tr.site")).to_have_count(1)
     expect(page.locator("#org-choice")).to_be_hidden()  # one organisation: nothing to choose
     expect(page.locator(f"#pickups tr.pickup:has-text('#{booking_id}') td.status")).to_have_attribute(
@@ -97,7 +97,7 @@ def test_the_holder_sees_schedule_pickups_and_statement_and_prints_it(live, brow
     )
     weighed = page.locator("#statements tr.statement", has_text="280.5 kg")
     expect(weighed).to_have_count(1)
-    assert "Printable statement" in weighed.inner_text()
+    expect(weighed).to_contain_text("Printable statement")
     with page.context.expect_page() as printable:
         weighed.locator("a.print").click()
     document = printable.value
