@@ -138,3 +138,48 @@ def test_a_day_is_split_only_when_the_whole_does_not_fit_its_time():
     assert should_decompose(2000, SolverParams(time_limit=600))
     assert not should_decompose(300, SolverParams(time_limit=1))
     assert not should_decompose(1000, SolverParams(time_limit=20, whole_seconds_per_stop=0))
+
+
+def test_identical_trucks_are_one_pyvrp_vehicle_type_and_each_drives_one_route():
+    """Six trucks, four alike and two that differ (a fixed cost, the one a stop is pinned to):
+    PyVRP sees three vehicle types (4 + 1 + 1) and both load dimensions, and a day that needs
+    every truck comes back as one route per truck, the pinned stop on its truck."""
+    from routing.layout import build_layout
+    from routing.warmstart import pyvrp_data, pyvrp_routes, vehicle_groups
+
+    m = Model(provider=EuclideanProvider(scale=1000))
+    d = m.add_depot("d", (50, 50))
+    for k in range(4):
+        m.add_vehicle(f"same{k}", d, capacity_kg=100, capacity_m3=4, shift=DAY, max_trips=1)
+    m.add_vehicle("costly", d, capacity_kg=100, capacity_m3=4, shift=DAY, fixed_cost=50, max_trips=1)
+    pinned = m.add_vehicle("pinned", d, capacity_kg=100, capacity_m3=4, shift=DAY, max_trips=1)
+    rng = random.Random(5)
+    for k in range(18):
+        m.add_stop(
+            f"s{k}", (rng.uniform(0, 100), rng.uniform(0, 100)), kg=30, m3=0.5, vehicles=[pinned] if k == 0 else None
+        )
+    layout = build_layout(m)
+    groups = [members for members, _ in vehicle_groups(layout)]
+    assert sorted(groups) == [[0, 1, 2, 3], [4], [5]]
+    data = pyvrp_data(layout, 0.0)
+    assert sorted(vt.num_available for vt in data.vehicle_types()) == [1, 1, 4]
+    assert data.num_load_dimensions == 2
+    warm = pyvrp_routes(layout, 1.0, seed=1)
+    assert warm.routes is not None
+    # 540 kg on one-trip trucks of 100 kg: all six drive, each its own route.
+    assert all(warm.routes)
+    assert layout.stop_node(0) in warm.routes[5]  # the pinned stop rides the pinned truck
+    served = sorted(n for nodes in warm.routes for n in nodes)
+    assert served == sorted(layout.stop_node(k) for k in range(18))
+
+
+def test_a_dimension_no_stop_loads_is_left_out_of_pyvrp():
+    """Stops with kg only: PyVRP's data carries one load dimension."""
+    from routing.layout import build_layout
+    from routing.warmstart import pyvrp_data
+
+    m = Model(provider=EuclideanProvider(scale=1000))
+    d = m.add_depot("d", (50, 50))
+    m.add_vehicle("t", d, capacity_kg=100, capacity_m3=4, shift=DAY)
+    m.add_stop("s", (10, 10), kg=30)
+    assert pyvrp_data(build_layout(m), 0.0).num_load_dimensions == 1
