@@ -86,6 +86,7 @@ translations: $(STAMP)
 # larger Hangzhou city (three centers, 240 bins) on great-circle distances x 1.3.
 demo: export RECYCLENET_ROAD_NETWORK = roads/network
 demo: export RECYCLENET_TIMEZONE = Europe/Helsinki
+demo: export RECYCLENET_PLAN_WORKERS = 2
 demo: install
 	$(BIN)/recyclenet db upgrade
 	$(BIN)/recyclenet roads build backend/demo/data/helsinki.osm.pbf

@@ -261,6 +261,7 @@ def _warm_then_polish(built: Built, params: SolverParams, deadline: float, stats
         params.seed,
         empty_km_weight=params.empty_km_weight,
         stall_iterations=_stall_iterations(params, built.layout.n_stops),
+        stall_floor=STALL_FLOOR if params.stall_per_stop is not None else None,
         # Without a feasible plan by then, PyVRP goes on into the polish's time (exact case).
         hard_seconds=left if lacking is None else None,
     )
@@ -284,16 +285,20 @@ def _warm_then_polish(built: Built, params: SolverParams, deadline: float, stats
     return solution, "pyvrp"
 
 
-STALL_FLOOR = 15_000  # iterations: a truck saved on a 32-stop city came 10,252 after the last gain
+STALL_FLOOR = 50_000  # iterations: a truck saved on a 32-stop city came 23,773 after the last gain
+QUICK_STALL = 2_000  # iterations: the least a search runs without a gain before it may stop
 
 
 def _stall_iterations(params: SolverParams, n_stops: int) -> int | None:
-    """PyVRP's no-improvement limit. Taking a truck out of a plan is a rare move: on
+    """PyVRP's no-improvement limit while its plan may still lose a truck is STALL_FLOOR
+    (see ``warmstart.pyvrp_routes``): taking a truck out of a plan is a rare move, on
     bench/scale.py's 32-stop city the gaps between improvements reached 3,249, 7,154 and
-    10,252 iterations (seeds 1-3), and a limit of 640 cost up to 25% (one truck more)."""
+    10,252 iterations (seeds 1-3), and a limit of 640 cost up to 25% (one truck more). Once
+    the plan has as few trucks as the day allows, ``stall_per_stop`` per stop, at least
+    QUICK_STALL."""
     if params.stall_per_stop is None:
         return None
-    return max(STALL_FLOOR, math.ceil(params.stall_per_stop * n_stops))
+    return max(QUICK_STALL, math.ceil(params.stall_per_stop * n_stops))
 
 
 def polish(built: Built, start, seconds: float, metaheuristic: str, stats: dict | None = None):

@@ -135,30 +135,88 @@ def pyvrp_data(layout: Layout, empty_km_weight: float):
 
 
 class _Budget:
-    """PyVRP's stopping criterion: at ``seconds`` once it holds a feasible plan, or up to
-    ``hard`` seconds while it has none yet (a 1,000-stop day with tight windows may need
-    nearly the whole limit to reach its first feasible plan, and OR-Tools could not plan
-    it in what would be left); earlier after ``stall`` iterations without a better plan
-    (a day that has no feasible plan at all stalls at once, and OR-Tools plans it)."""
+    """PyVRP's stopping criterion, and the search's callbacks (to know the best plan's trucks).
+
+    At ``seconds`` once it holds a feasible plan, or up to ``hard`` seconds while it has none
+    yet (a 1,000-stop day with tight windows may need nearly the whole limit to reach its
+    first feasible plan, and OR-Tools could not plan it in what would be left); earlier after
+    ``stall`` iterations (or a quarter of the iterations so far, if more) without a better
+    plan once its best plan has no more than ``fewest`` trucks, or ``floor`` iterations while
+    it has more (a truck out is a rare move) or has no feasible plan (a day without one
+    stalls there, and OR-Tools plans it)."""
 
     INFEASIBLE = 2**62  # PyVRP prices an infeasible best plan at the largest cost
 
-    def __init__(self, seconds: float, hard: float, stall: int | None) -> None:
-        from pyvrp.stop import NoImprovement
-
+    def __init__(self, seconds: float, hard: float, stall: int | None, floor: int | None = None, fewest: int = 0):
         self.started = time.perf_counter()
         self.seconds, self.hard = seconds, max(seconds, hard)
-        self.stall = NoImprovement(stall) if stall else None
+        self.stall, self.floor, self.fewest = stall, max(floor or 0, stall or 0), fewest
+        self.best_cost, self.since, self.calls = float("inf"), 0, 0
+        self.best_routes: int | None = None  # of the best feasible plan
         self.reason = "time"
+
+    # IteratedLocalSearchCallbacks: only the best plan matters here. Each iteration, as the
+    # first best is the search's start, which no on_best call announces.
+    def on_start(self, ils) -> None: ...
+    def on_end(self, result) -> None: ...
+    def on_restart(self, best) -> None: ...
+    def on_best(self, best) -> None: ...
+
+    def on_iteration(self, curr, cand, best, cost_evaluator) -> None:
+        self.best_routes = best.num_routes() if best.is_feasible() else None
 
     def __call__(self, best_cost: float) -> bool:
         elapsed = time.perf_counter() - self.started
         if elapsed >= self.hard:
             return True
-        if self.stall is not None and self.stall(best_cost):
-            self.reason = "stalled"
-            return True
+        self.calls += 1
+        if best_cost < self.best_cost:
+            self.best_cost, self.since = best_cost, 0
+        else:
+            self.since += 1
+        if self.stall is not None:
+            settled = self.best_routes is not None and self.best_routes <= self.fewest
+            # Settled late, a search still finds gains now and then: a quarter of its run.
+            if self.since >= (max(self.stall, self.calls // 4) if settled else self.floor):
+                self.reason = "stalled"
+                return True
         return elapsed >= self.seconds and best_cost < self.INFEASIBLE
+
+
+def fewest_routes(layout: Layout) -> int:
+    """A lower bound on the trucks a day's required stops need. Stops whose allowed trucks
+    have none in common with another group's need trucks of their own: over such disjoint
+    groups, the sum of what each group's weight and volume need from its own trucks (the
+    largest first, each with all its trips); and never less than the whole day's weight and
+    volume need from the whole fleet. A plan with this many routes has no truck to give up."""
+    m = layout.model
+    allowed = {s.index: frozenset(v.index for v in m.vehicles if v.may_serve(s)) for s in m.stops if s.required}
+    required = [s for s in m.stops if allowed.get(s.index)]
+    if not required:
+        return 0
+
+    def trucks_for(stops, fleet) -> int:
+        most = 1
+        for which in ("kg", "m3"):
+            need = sum(getattr(s, which) for s in stops)
+            per_truck = sorted((v.max_trips * getattr(v, f"capacity_{which}") for v in fleet), reverse=True)
+            carried, count = 0.0, 0
+            for cap in per_truck:
+                if carried >= need - 1e-9:
+                    break
+                carried, count = carried + cap, count + 1
+            most = max(most, count)
+        return most
+
+    taken: set[int] = set()
+    by_group = 0
+    for trucks in sorted({allowed[s.index] for s in required}, key=len):
+        if trucks & taken:
+            continue
+        taken |= trucks
+        group = [s for s in required if allowed[s.index] <= trucks]
+        by_group += trucks_for(group, [m.vehicles[i] for i in trucks])
+    return max(by_group, trucks_for(required, m.vehicles))
 
 
 def pyvrp_routes(
@@ -168,10 +226,13 @@ def pyvrp_routes(
     *,
     empty_km_weight: float = 0.0,
     stall_iterations: int | None = None,
+    stall_floor: int | None = None,
     hard_seconds: float | None = None,
 ) -> WarmStart:
     """PyVRP's best plan after ``seconds`` (up to ``hard_seconds`` while it has no feasible
-    one), or earlier when it has not improved for ``stall_iterations`` iterations;
+    one), or earlier when it has not improved for ``stall_iterations`` iterations and has
+    no more trucks than the day needs (``fewest_routes``); with more, it goes on from its
+    best plan until ``stall_floor`` iterations without a gain (a truck out is a rare move).
     ``routes`` is None when it found nothing feasible."""
     try:
         import pyvrp
@@ -182,18 +243,14 @@ def pyvrp_routes(
     # Building the data counts against the budget: the caller's deadline is wall time.
     spent = time.monotonic() - started
     budget = max(0.1, seconds - spent)
-    stop = _Budget(budget, (hard_seconds or seconds) - spent, stall_iterations)
+    stop = _Budget(budget, (hard_seconds or seconds) - spent, stall_iterations, stall_floor, fewest_routes(layout))
+    params = pyvrp.SolveParams(ils=pyvrp.IteratedLocalSearchParams(callbacks=stop))
     with warnings.catch_warnings():
         # PyVRP warns when it cannot find a feasible plan; OR-Tools then plans without it.
         warnings.simplefilter("ignore")
-        result = pyvrp.solve(data, stop, seed=seed, display=False, collect_stats=False)
-    out = WarmStart(
-        None,
-        iterations=int(result.num_iterations),
-        seconds=round(time.monotonic() - started, 3),
-        stopped=stop.reason,
-    )
-    best = result.best
+        result = pyvrp.solve(data, stop, seed=seed, display=False, collect_stats=False, params=params)
+    iterations, best = int(result.num_iterations), result.best
+    out = WarmStart(None, iterations=iterations, seconds=round(time.monotonic() - started, 3), stopped=stop.reason)
     if not best.is_feasible():
         return out
     out.cost = int(result.cost())

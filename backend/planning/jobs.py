@@ -255,9 +255,9 @@ def _watched(models, params: SolverParams, *, beat, on_cancel, what: str):
     progress (with what the solver last said it was doing) and says whether a dispatcher
     cancelled (then ``on_cancel``) or another worker took over. The results, or None when
     the solve was stopped."""
-    expected = len(models) * params.time_limit
     started = time.monotonic()
     child = SolverProcess(models, params)
+    expected = child.rounds * params.time_limit
     try:
         while not child.wait(TICK_S):
             elapsed = time.monotonic() - started

@@ -13,6 +13,7 @@ This module imports only the routing library: it is what the spawned child loads
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import time
@@ -39,69 +40,104 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def _solve_all(conn, parent_pid: int, models: list[Model], params: SolverParams) -> None:
+def _solve_all(conn, parent_pid: int, models: list[Model], params: SolverParams, first: int = 0) -> None:
+    """Solve ``models`` one after the other; ``first`` is the number of the first of them in
+    the job's list (0 is the plan, any after it the baseline it is compared with)."""
     _die_with_parent(parent_pid)
 
     def heard(n: int):
-        # The first model is the plan; any after it is the baseline it is compared with.
         return lambda phase, km: conn.send(("progress", "baseline" if n else phase, km))
 
     try:
-        conn.send(("ok", [solve(model, params, on_progress=heard(n)) for n, model in enumerate(models)]))
+        conn.send(("ok", [solve(model, params, on_progress=heard(first + n)) for n, model in enumerate(models)]))
     except Exception as exc:  # the parent turns it into the plan's error
         conn.send(("error", f"{exc.__class__.__name__}: {exc}"))
     finally:
         conn.close()
 
 
+class _Child:
+    def __init__(self, models: list[Model], params: SolverParams, first: int) -> None:
+        self.answer = None
+        self.conn, child_conn = _SPAWN.Pipe(duplex=False)
+        # Not a daemon: a decomposed solve may start processes of its own.
+        self.proc = _SPAWN.Process(target=_solve_all, args=(child_conn, os.getpid(), models, params, first))
+        self.proc.start()
+        child_conn.close()  # ours is closed, so the child's death reads as end of file
+
+
 class SolverProcess:
-    """Solve ``models`` one after the other with ``params`` in a child process. ``phase``
-    and ``best_km`` say what it last reported doing (``routing.progress``)."""
+    """Solve ``models`` with ``params`` in a child process, one after the other; or, when
+    ``params.num_workers`` allows two processes, each model in a child of its own, side by
+    side (the plan and its baseline: a small day's answer in the time of one solve).
+    ``phase`` and ``best_km`` say what the plan's solve last reported doing (``routing.progress``)."""
 
     def __init__(self, models: list[Model], params: SolverParams) -> None:
         self.phase: str = "searching"
         self.best_km: float | None = None
-        self._answer = None
-        self._conn, child_conn = _SPAWN.Pipe(duplex=False)
-        # Not a daemon: a decomposed solve may start processes of its own.
-        self._proc = _SPAWN.Process(target=_solve_all, args=(child_conn, os.getpid(), models, params), daemon=False)
-        self._proc.start()
-        child_conn.close()  # ours is closed, so the child's death reads as end of file
+        groups = [[m] for m in models] if params.num_workers >= 2 else [models]
+        self.rounds = max(len(g) for g in groups) if groups else 0  # solves one after the other
+        self._children: list[_Child] = []
+        first = 0
+        for group in groups:
+            self._children.append(_Child(group, params, first))
+            first += len(group)
+
+    def _pending(self) -> list[_Child]:
+        return [c for c in self._children if c.answer is None]
 
     def wait(self, seconds: float) -> bool:
-        """Whether the answer is there (or the child is gone), waiting at most ``seconds``;
-        the child's progress reports met on the way are kept in ``phase`` and ``best_km``."""
+        """Whether every answer is there (or a child is gone), waiting at most ``seconds``;
+        the progress reports met on the way are kept in ``phase`` and ``best_km``."""
         deadline = time.monotonic() + seconds
-        while self._answer is None and self._conn.poll(max(0.0, deadline - time.monotonic())):
-            try:
-                message = self._conn.recv()
-            except EOFError:
-                return True  # the child is gone: ``results`` says so
-            if message[0] != "progress":
-                self._answer = message
-                break
-            _, self.phase, km = message
-            if km is not None and self.phase != "baseline":
-                self.best_km = km
-        return self._answer is not None
+        while self._pending():
+            ready = multiprocessing.connection.wait(
+                [c.conn for c in self._pending()], max(0.0, deadline - time.monotonic())
+            )
+            if not ready:
+                return False
+            for child in self._pending():
+                if child.conn not in ready:
+                    continue
+                try:
+                    message = child.conn.recv()
+                except EOFError:
+                    return True  # a child is gone: ``results`` says so
+                if message[0] != "progress":
+                    child.answer = message
+                    continue
+                _, phase, km = message
+                if phase != "baseline":
+                    self.phase = phase
+                    if km is not None:
+                        self.best_km = km
+                elif len(self._children) == 1:
+                    self.phase = phase  # one child: it has moved on to the baseline
+        return True
 
     def results(self) -> list[Result]:
-        try:
-            if self._answer is None:
-                self._answer = self._conn.recv()
-            kind, payload = self._answer
-        except EOFError:
-            self._proc.join(5)
-            raise SolverDied(f"the solver process died (exit code {self._proc.exitcode})") from None
-        finally:
-            self._conn.close()
-        self._proc.join(10)
-        if kind == "error":
-            raise RuntimeError(payload)
-        return payload
+        out: list[Result] = []
+        for child in self._children:
+            try:
+                while child.answer is None:
+                    message = child.conn.recv()
+                    if message[0] != "progress":
+                        child.answer = message
+                kind, payload = child.answer
+            except EOFError:
+                child.proc.join(5)
+                raise SolverDied(f"the solver process died (exit code {child.proc.exitcode})") from None
+            finally:
+                child.conn.close()
+            child.proc.join(10)
+            if kind == "error":
+                raise RuntimeError(payload)
+            out.extend(payload)
+        return out
 
     def kill(self) -> None:
-        if self._proc.is_alive():
-            self._proc.kill()
-        self._proc.join(10)
-        self._conn.close()
+        for child in self._children:
+            if child.proc.is_alive():
+                child.proc.kill()
+            child.proc.join(10)
+            child.conn.close()

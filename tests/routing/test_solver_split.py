@@ -183,3 +183,54 @@ def test_a_dimension_no_stop_loads_is_left_out_of_pyvrp():
     m.add_vehicle("t", d, capacity_kg=100, capacity_m3=4, shift=DAY)
     m.add_stop("s", (10, 10), kg=30)
     assert pyvrp_data(build_layout(m), 0.0).num_load_dimensions == 1
+
+
+def test_fewest_routes_is_the_larger_of_the_weight_and_the_compatibility_bounds():
+    """Two general trucks of 100 kg x 2 trips and a licensed 50 kg truck that carries hazardous
+    material only: 300 kg of paper needs two trucks; one lamp more needs the licensed one too;
+    an optional stop counts for nothing."""
+    from routing.layout import build_layout
+    from routing.warmstart import fewest_routes
+
+    m = Model(provider=EuclideanProvider(scale=1000))
+    d = m.add_depot("d", (50, 50))
+    m.add_vehicle("g1", d, capacity_kg=100, capacity_m3=10, shift=DAY, max_trips=2, categories=["paper"])
+    m.add_vehicle("g2", d, capacity_kg=100, capacity_m3=10, shift=DAY, max_trips=2, categories=["paper"])
+    m.add_vehicle("h", d, capacity_kg=50, capacity_m3=10, shift=DAY, categories=["lamps"], hazardous_licence=True)
+    for k in range(5):
+        m.add_stop(f"paper{k}", (k * 10, 5), kg=60, category="paper")
+    m.add_stop("extra", (70, 70), kg=90, category="paper", required=False, prize=1.0)
+    assert fewest_routes(build_layout(m)) == 2
+    m.add_stop("lamp", (90, 5), kg=1, category="lamps", hazardous=True)
+    assert fewest_routes(build_layout(m)) == 3
+
+
+def test_a_day_at_its_fewest_trucks_stops_at_the_short_stall_and_one_above_it_does_not():
+    """Eight stops one truck can carry: PyVRP's plan reaches one route and stops after the short
+    stall, far below the floor. Two of them far apart in the same short window need two trucks,
+    which the weight bound does not know: that search runs on to the floor."""
+    from routing.solver import QUICK_STALL, STALL_FLOOR
+
+    m = Model(provider=EuclideanProvider(scale=1000))
+    d = m.add_depot("d", (50, 50))
+    for k in range(3):
+        m.add_vehicle(f"t{k}", d, capacity_kg=1000, capacity_m3=10, shift=DAY, fixed_cost=100)
+    rng = random.Random(4)
+    for k in range(8):
+        m.add_stop(f"s{k}", (rng.uniform(0, 100), rng.uniform(0, 100)), kg=20)
+    r = solve(m, SolverParams(time_limit=30, stall_per_stop=1, seed=1))
+    check(m, r)
+    assert r.stats["pyvrp_stopped"] == "stalled" and len(r.routes) == 1
+    assert QUICK_STALL <= r.stats["pyvrp_iterations"] < STALL_FLOOR
+
+    far = Model(provider=EuclideanProvider(scale=1000))
+    d = far.add_depot("d", (50, 50))
+    for k in range(3):
+        far.add_vehicle(f"t{k}", d, capacity_kg=1000, capacity_m3=10, shift=DAY, fixed_cost=100)
+    for k, stop in enumerate(m.stops):
+        windows = [(100_000, 101_000)] if k < 2 else []
+        location = [(0, 0), (100, 100)][k] if k < 2 else stop.location
+        far.add_stop(stop.name, location, kg=stop.kg, windows=windows)
+    r = solve(far, SolverParams(time_limit=30, stall_per_stop=1, seed=1))
+    check(far, r)
+    assert len(r.routes) == 2 and r.stats["pyvrp_iterations"] >= STALL_FLOOR

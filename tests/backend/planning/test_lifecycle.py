@@ -123,3 +123,16 @@ def test_plan_statuses_are_a_closed_list_in_the_filter_and_the_spec(world):
     spec = world.client.get("/api/openapi.json").get_json()
     status = spec["components"]["schemas"]["Plan"]["properties"]["status"]
     assert "cancelled" in status["enum"] and "solving" in status["enum"]
+
+
+def test_a_plan_allowed_two_processes_stores_plan_and_baseline_solved_side_by_side(app, session, world):
+    """PLAN_WORKERS = 2: the job's plan and its fixed-round baseline are each solved in a child
+    of their own, and the plan is done with both in its summary."""
+    book(app, session, world, "resident", 8)
+    plan_id = queued_plan(session, world, time_limit=2)
+    settings = settings_for_jobs({**app.config, "PLAN_WORKERS": 2})
+    assert run_plan(settings, plan_id, isolated=True) == "done"
+    session.expire_all()
+    summary = session.get(Plan, plan_id).summary
+    assert summary["plan"]["stops_served"] >= 1
+    assert summary["baseline"]["stops_served"] >= 1
