@@ -290,12 +290,11 @@ QUICK_STALL = 2_000  # iterations: the least a search runs without a gain before
 
 
 def _stall_iterations(params: SolverParams, n_stops: int) -> int | None:
-    """PyVRP's no-improvement limit while its plan may still lose a truck is STALL_FLOOR
-    (see ``warmstart.pyvrp_routes``): taking a truck out of a plan is a rare move, on
-    bench/scale.py's 32-stop city the gaps between improvements reached 3,249, 7,154 and
-    10,252 iterations (seeds 1-3), and a limit of 640 cost up to 25% (one truck more). Once
-    the plan has as few trucks as the day allows, ``stall_per_stop`` per stop, at least
-    QUICK_STALL."""
+    """PyVRP's no-improvement limit once its plan has as few trucks as the day allows:
+    ``stall_per_stop`` per stop, at least QUICK_STALL. While the plan may still lose a truck
+    the limit is STALL_FLOOR (``warmstart.pyvrp_routes``; docs/routing.md, "Stopping when
+    stalled"): a truck out is a rare move, and on bench/scale.py's 32-stop city one came
+    after 23,773 iterations without a gain."""
     if params.stall_per_stop is None:
         return None
     return max(QUICK_STALL, math.ceil(params.stall_per_stop * n_stops))

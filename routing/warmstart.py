@@ -45,7 +45,7 @@ class WarmStart:
 
 def vehicle_groups(layout: Layout) -> list[tuple[list[int], frozenset[int]]]:
     """The vehicles PyVRP cannot tell apart, one vehicle type each: (their indices in model
-    order, the stops they may not serve). One type per vehicle made PyVRP's search ten
+    order, the stops they may not serve). One type per vehicle made PyVRP's search three
     times slower on a fleet of 250 identical trucks (5,591 iterations in 56 s on Homberger
     R1_10_1): its operators then weigh moving every route to every other type."""
     m = layout.model
@@ -68,8 +68,9 @@ def vehicle_groups(layout: Layout) -> list[tuple[list[int], frozenset[int]]]:
     return list(groups.values())
 
 
-def pyvrp_data(layout: Layout, empty_km_weight: float):
-    """The model as PyVRP's ProblemData (see the module docstring for what maps to what)."""
+def pyvrp_data(layout: Layout, empty_km_weight: float, groups=None):
+    """The model as PyVRP's ProblemData (see the module docstring for what maps to what);
+    ``groups``: ``vehicle_groups(layout)`` where the caller has it already."""
     import pyvrp
 
     m = layout.model
@@ -101,7 +102,7 @@ def pyvrp_data(layout: Layout, empty_km_weight: float):
         )
     profiles: dict[tuple[frozenset[int], float], int] = {}
     dist_mats, dur_mats, vehicle_types = [], [], []
-    for members, banned in vehicle_groups(layout):
+    for members, banned in groups or vehicle_groups(layout):
         v = m.vehicles[members[0]]
         key = (banned, v.cost_per_km)
         if key not in profiles:
@@ -183,14 +184,19 @@ class _Budget:
         return elapsed >= self.seconds and best_cost < self.INFEASIBLE
 
 
-def fewest_routes(layout: Layout) -> int:
+def fewest_routes(layout: Layout, groups=None) -> int:
     """A lower bound on the trucks a day's required stops need. Stops whose allowed trucks
     have none in common with another group's need trucks of their own: over such disjoint
     groups, the sum of what each group's weight and volume need from its own trucks (the
     largest first, each with all its trips); and never less than the whole day's weight and
     volume need from the whole fleet. A plan with this many routes has no truck to give up."""
     m = layout.model
-    allowed = {s.index: frozenset(v.index for v in m.vehicles if v.may_serve(s)) for s in m.stops if s.required}
+    groups = groups or vehicle_groups(layout)
+    allowed = {
+        s.index: frozenset(i for members, banned in groups if s.index not in banned for i in members)
+        for s in m.stops
+        if s.required
+    }
     required = [s for s in m.stops if allowed.get(s.index)]
     if not required:
         return 0
@@ -239,11 +245,14 @@ def pyvrp_routes(
     except ImportError:  # pragma: no cover - pyvrp is a dependency; tolerate its absence
         return WarmStart(None)
     started = time.monotonic()
-    data = pyvrp_data(layout, empty_km_weight)
+    groups = vehicle_groups(layout)
+    data = pyvrp_data(layout, empty_km_weight, groups)
     # Building the data counts against the budget: the caller's deadline is wall time.
     spent = time.monotonic() - started
     budget = max(0.1, seconds - spent)
-    stop = _Budget(budget, (hard_seconds or seconds) - spent, stall_iterations, stall_floor, fewest_routes(layout))
+    stop = _Budget(
+        budget, (hard_seconds or seconds) - spent, stall_iterations, stall_floor, fewest_routes(layout, groups)
+    )
     params = pyvrp.SolveParams(ils=pyvrp.IteratedLocalSearchParams(callbacks=stop))
     with warnings.catch_warnings():
         # PyVRP warns when it cannot find a feasible plan; OR-Tools then plans without it.
@@ -256,7 +265,7 @@ def pyvrp_routes(
     out.cost = int(result.cost())
     m = layout.model
     routes: list[list[int]] = [[] for _ in m.vehicles]
-    unused = [iter(members) for members, _ in vehicle_groups(layout)]
+    unused = [iter(members) for members, _ in groups]
     for route in best.routes():
         v = next(unused[route.vehicle_type()])  # each of the type's vehicles drives one route
         reloads = iter(layout.reload_nodes(v))
