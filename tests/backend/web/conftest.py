@@ -31,30 +31,34 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory, request):
+def serve_demo_city(tmp_path_factory, request, *, n_bins: int, backfill_hours: int):
+    """A live server over a copy of the migrated template, seeded with the demo city of
+    ``n_bins`` bins and ``backfill_hours`` of bin history; yields (app, base URL)."""
     from backend.app import create_app
     from backend.core.extensions import db
     from backend.demo.seed import seed_demo_city
     from iot.simulator import Simulator
     from tests.conftest import _test_settings
 
-    template = request.getfixturevalue("sqlite_template")
     path = tmp_path_factory.mktemp("web") / "web.db"
-    shutil.copy(template, path)
+    shutil.copy(request.getfixturevalue("sqlite_template"), path)
     app = create_app({**_test_settings(), "DATABASE_URL": f"sqlite:///{path}", "PLAN_TIME_LIMIT_S": 2})
     with app.app_context():
-        seed_demo_city(db.session(), seed=3, n_bins=40)
+        seed_demo_city(db.session(), seed=3, n_bins=n_bins)
         Simulator.from_registry(
-            db.session(), "mqtt://unused", interval=1800, speedup=1, seed=3, backfill_hours=72
+            db.session(), "mqtt://unused", interval=1800, speedup=1, seed=3, backfill_hours=backfill_hours
         ).backfill()
     db.session.remove()
     port = free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     yield app, f"http://127.0.0.1:{port}"
     server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory, request):
+    yield from serve_demo_city(tmp_path_factory, request, n_bins=40, backfill_hours=72)
 
 
 @pytest.fixture(scope="module")

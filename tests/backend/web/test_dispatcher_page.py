@@ -6,40 +6,17 @@ to docs/screenshots/."""
 from __future__ import annotations
 
 import re
-import shutil
-import threading
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from tests.backend.web.conftest import SCREENSHOTS, call, sign_in
-from tests.support.servers import free_port
+from tests.backend.web.conftest import SCREENSHOTS, call, serve_demo_city, sign_in
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory, request):
     """The demo city with enough bins (160) that a center's day takes several trucks of a kind."""
-    from backend.app import create_app
-    from backend.core.extensions import db
-    from backend.demo.seed import seed_demo_city
-    from iot.simulator import Simulator
-    from tests.conftest import _test_settings
-
-    path = tmp_path_factory.mktemp("dispatch") / "web.db"
-    shutil.copy(request.getfixturevalue("sqlite_template"), path)
-    app = create_app({**_test_settings(), "DATABASE_URL": f"sqlite:///{path}", "PLAN_TIME_LIMIT_S": 2})
-    with app.app_context():
-        seed_demo_city(db.session(), seed=3, n_bins=160)
-        Simulator.from_registry(
-            db.session(), "mqtt://unused", interval=1800, speedup=1, seed=3, backfill_hours=24
-        ).backfill()
-    db.session.remove()
-    port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield app, f"http://127.0.0.1:{port}"
-    server.shutdown()
+    yield from serve_demo_city(tmp_path_factory, request, n_bins=160, backfill_hours=24)
 
 
 def api(base, path, token, body=None):
