@@ -97,6 +97,7 @@ def certificate(session: Session, user: User, booking_id: int) -> dict:
     picked = [e for e in logged if e.intake_id is None and e.lot_id is None]
     chain = [_step(session, e, "pickup") for e in picked]
     for e in logged:
+        # Weigh-ins logged before intake stopped repeating the pickup's link: that copy skipped.
         if e.intake_id is not None and not (picked and e.from_party.startswith("resident ")):
             chain.append(_step(session, e, "intake"))
     corrected = aliased(Intake)

@@ -140,6 +140,23 @@ def _intake_snapshot(intake: Intake) -> dict:
     }
 
 
+def _picked_up(session: Session, booking_id: int, category_id: int) -> bool:
+    """Whether the booking's pickup already logged this category leaving the resident."""
+    return (
+        session.scalar(
+            select(CustodyEvent.id)
+            .where(
+                CustodyEvent.booking_id == booking_id,
+                CustodyEvent.category_id == category_id,
+                CustodyEvent.intake_id.is_(None),
+                CustodyEvent.lot_id.is_(None),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def _settle(session: Session, intake: Intake, center: Site, vehicle: Vehicle, user: User) -> None:
     by_booking: dict[int, list[BookingWeight]] = {}
     for w in intake.booking_weights:
@@ -173,8 +190,10 @@ def _settle(session: Session, intake: Intake, center: Site, vehicle: Vehicle, us
                 )
             )
             if w.category.hazardous:
-                session.add_all(
-                    [
+                # The chain's resident -> truck link is the pickup's when the driver reported
+                # it (channels' record_pickup); the weigh-in adds it only where none was.
+                if not _picked_up(session, booking.id, w.category_id):
+                    session.add(
                         CustodyEvent(
                             category_id=w.category_id,
                             booking_id=booking.id,
@@ -182,16 +201,17 @@ def _settle(session: Session, intake: Intake, center: Site, vehicle: Vehicle, us
                             kg=w.kg,
                             from_party=f"resident {booking.resident_id}",
                             to_party=f"vehicle {vehicle.plate}",
-                        ),
-                        CustodyEvent(
-                            category_id=w.category_id,
-                            booking_id=booking.id,
-                            intake_id=intake.id,
-                            kg=w.kg,
-                            from_party=f"vehicle {vehicle.plate}",
-                            to_party=f"center {center.id}",
-                        ),
-                    ]
+                        )
+                    )
+                session.add(
+                    CustodyEvent(
+                        category_id=w.category_id,
+                        booking_id=booking.id,
+                        intake_id=intake.id,
+                        kg=w.kg,
+                        from_party=f"vehicle {vehicle.plate}",
+                        to_party=f"center {center.id}",
+                    )
                 )
         booking.collected_kg = round(sum(w.kg for w in weights), 3)
         if booking.status == "collected":

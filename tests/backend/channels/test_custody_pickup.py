@@ -92,6 +92,10 @@ def test_the_certificate_reads_pickup_then_intake(app, session, world):
         ("intake", "vehicle ZJ-HAZ-1", f"center {world.ids['center_a']}"),
     ]
     assert world.client.get(url, headers=world.headers("resident2")).status_code == 404
+    assert [(e.from_party, e.to_party, e.intake_id is None) for e in _custody(session, lamps)] == [
+        (f"resident {world.ids['user_resident']}", "vehicle ZJ-HAZ-1", True),
+        ("vehicle ZJ-HAZ-1", f"center {world.ids['center_a']}", False),
+    ], "the weigh-in logs its own link only, not the pickup's again"
 
 
 def test_the_old_stop_event_endpoint_records_the_pickup_link_too(app, session, world):
