@@ -239,8 +239,15 @@ def _warm_then_polish(built: Built, params: SolverParams, deadline: float, stats
     but ``polish_share`` of the time and OR-Tools descends to a local optimum of its own
     neighbourhoods from PyVRP's plan (it stops there, or at the deadline). Otherwise PyVRP
     gets ``warm_start_share`` and OR-Tools' guided local search the rest."""
-    from routing.warmstart import pyvrp_routes, unexpressed  # PyVRP only when asked for
+    from routing.warmstart import beyond_fleet, pyvrp_routes, unexpressed  # PyVRP only when asked for
 
+    short = beyond_fleet(built.layout)
+    if short is not None:
+        # No plan serves every required stop, so PyVRP (which must serve them) would search
+        # to the deadline and hand nothing over; OR-Tools drops what does not fit at
+        # REQUIRED_PENALTY each and gets the whole time.
+        stats["pyvrp_skipped"] = short
+        return None, "none"
     lacking = unexpressed(built.model)
     if params.metaheuristic != "AUTO":
         meta = params.metaheuristic

@@ -192,37 +192,72 @@ def fewest_routes(layout: Layout, groups=None) -> int:
     volume need from the whole fleet. A plan with this many routes has no truck to give up."""
     m = layout.model
     groups = groups or vehicle_groups(layout)
-    allowed = {
-        s.index: frozenset(i for members, banned in groups if s.index not in banned for i in members)
-        for s in m.stops
-        if s.required
-    }
+    allowed = _allowed(layout, groups)
     required = [s for s in m.stops if allowed.get(s.index)]
     if not required:
         return 0
 
-    def trucks_for(stops, fleet) -> int:
-        most = 1
-        for which in ("kg", "m3"):
-            need = sum(getattr(s, which) for s in stops)
-            per_truck = sorted((v.max_trips * getattr(v, f"capacity_{which}") for v in fleet), reverse=True)
-            carried, count = 0.0, 0
-            for cap in per_truck:
-                if carried >= need - 1e-9:
-                    break
-                carried, count = carried + cap, count + 1
-            most = max(most, count)
-        return most
-
-    taken: set[int] = set()
     by_group = 0
+    for group, fleet in _disjoint_groups(m, required, allowed):
+        by_group += _trucks_for(group, fleet) or len(fleet)
+    return max(by_group, _trucks_for(required, m.vehicles) or len(m.vehicles))
+
+
+def _allowed(layout: Layout, groups) -> dict[int, frozenset[int]]:
+    """Per required stop, the trucks that may serve it."""
+    return {
+        s.index: frozenset(i for members, banned in groups if s.index not in banned for i in members)
+        for s in layout.model.stops
+        if s.required
+    }
+
+
+def _disjoint_groups(m: Model, required, allowed):
+    """(stops, their trucks) for groups of required stops whose trucks no other group uses."""
+    taken: set[int] = set()
     for trucks in sorted({allowed[s.index] for s in required}, key=len):
         if trucks & taken:
             continue
         taken |= trucks
-        group = [s for s in required if allowed[s.index] <= trucks]
-        by_group += trucks_for(group, [m.vehicles[i] for i in trucks])
-    return max(by_group, trucks_for(required, m.vehicles))
+        yield [s for s in required if allowed[s.index] <= trucks], [m.vehicles[i] for i in trucks]
+
+
+def _trucks_for(stops, fleet) -> int | None:
+    """How many of ``fleet`` (largest first, all trips) carry the stops' weight and volume;
+    None when the whole fleet cannot."""
+    most = 1
+    for which in ("kg", "m3"):
+        need = sum(getattr(s, which) for s in stops)
+        per_truck = sorted((v.max_trips * getattr(v, f"capacity_{which}") for v in fleet), reverse=True)
+        carried, count = 0.0, 0
+        for cap in per_truck:
+            if carried >= need - 1e-9:
+                break
+            carried, count = carried + cap, count + 1
+        if carried < need - 1e-9:
+            return None
+        most = max(most, count)
+    return most
+
+
+def beyond_fleet(layout: Layout, groups=None) -> str | None:
+    """Why the day's required stops cannot all be served, whatever the routes (None: they
+    may be): more weight or volume than their trucks carry in all their trips, or more
+    service time than the whole fleet's shifts hold."""
+    m = layout.model
+    groups = groups or vehicle_groups(layout)
+    allowed = _allowed(layout, groups)
+    required = [s for s in m.stops if allowed.get(s.index)]
+    if not required:
+        return None
+    for group, fleet in _disjoint_groups(m, required, allowed):
+        if _trucks_for(group, fleet) is None:
+            return f"{len(group)} required stops weigh or measure more than their {len(fleet)} trucks carry"
+    hours = sum(min(v.shift[1] - v.shift[0], v.max_duration or 2**62) for v in m.vehicles)
+    service = sum(s.service_time for s in required)
+    if service > hours:
+        return f"required stops need {service} s of service, the fleet's shifts hold {hours} s"
+    return None
 
 
 def pyvrp_routes(

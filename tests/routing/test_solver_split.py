@@ -205,6 +205,49 @@ def test_fewest_routes_is_the_larger_of_the_weight_and_the_compatibility_bounds(
     assert fewest_routes(build_layout(m)) == 3
 
 
+def test_beyond_fleet_names_weight_volume_and_service_time_shortfalls():
+    """Required weight over the trucks' trips, or service time over their shifts, is named;
+    a day that fits, and optional stops however heavy, are not."""
+    from routing.layout import build_layout
+    from routing.warmstart import beyond_fleet
+
+    m = Model(provider=EuclideanProvider(scale=1000))
+    d = m.add_depot("d", (50, 50))
+    m.add_vehicle("t", d, capacity_kg=100, capacity_m3=10, shift=(0, 3600), max_trips=2)
+    m.add_stop("a", (10, 10), kg=90, service_time=600)
+    m.add_stop("b", (20, 10), kg=90, service_time=600)
+    m.add_stop("heavy", (30, 10), kg=500, required=False, prize=1.0)
+    assert beyond_fleet(build_layout(m)) is None
+    m.add_stop("c", (30, 20), kg=30, service_time=600)
+    assert "weigh" in beyond_fleet(build_layout(m))
+    slow = Model(provider=EuclideanProvider(scale=1000))
+    d = slow.add_depot("d", (50, 50))
+    slow.add_vehicle("t", d, capacity_kg=1000, capacity_m3=10, shift=(0, 3600))
+    for k in range(7):
+        slow.add_stop(f"s{k}", (k * 5, 5), kg=1, service_time=600)
+    assert "service" in beyond_fleet(build_layout(slow))
+
+
+def test_a_day_beyond_its_fleet_is_planned_not_left_empty():
+    """150 stops weighing about ten times what two trucks carry: PyVRP (which must serve every
+    required stop) is skipped with the reason, and OR-Tools, with the whole time, fills the
+    trucks to at least 90% of their capacity; every stop left out is named with a reason."""
+    rng = random.Random(5)
+    m = Model(provider=EuclideanProvider(scale=1000))
+    d = m.add_depot("d", (50, 50))
+    for v in range(2):
+        m.add_vehicle(f"t{v}", d, capacity_kg=400, capacity_m3=40, shift=(0, 400_000))
+    for k in range(150):
+        m.add_stop(f"s{k}", (rng.uniform(0, 100), rng.uniform(0, 100)), kg=rng.randint(20, 90), service_time=60)
+    r = solve(m, SolverParams(time_limit=3, seed=1))
+    check(m, r)
+    assert "weigh" in r.stats["pyvrp_skipped"]
+    served = sum(m.stops[v.index].kg for route in r.routes for v in route.visits if v.kind == "stop")
+    assert served >= 0.9 * 800, served
+    assert r.status == "infeasible" and len(r.dropped) == 150 - sum(len(route.stops) for route in r.routes)
+    assert all(x.required and x.reason for x in r.dropped)
+
+
 def test_a_day_at_its_fewest_trucks_stops_at_the_short_stall_and_one_above_it_does_not():
     """Eight stops one truck can carry: PyVRP's plan reaches one route and stops after the short
     stall, far below the floor. Two of them far apart in the same short window need two trucks,
