@@ -5,8 +5,9 @@ sees that world (common random numbers), so differences between policies are pai
 The runs are independent jobs: first the fixed calendars (one per frequency scale, shared
 by all seeds), then per seed one job for all calendar settings and one per need-based or
 count-driven setting (each needs its own solver time). Jobs go to a
-``concurrent.futures.Executor``: a process pool over this machine's cores by default; an
-executor that hands them to the platform's job workers can be passed instead.
+``concurrent.futures.Executor``: a process pool over this machine's cores by default, or
+the platform's job workers (``core.jobs.worker_executor``); either way they take and
+return JSON (sweep_jobs.py, wire.py).
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, replace
 
+from backend.twin import wire
 from backend.twin.execute import make_provider
 from backend.twin.figures import SERVICE_LEVEL_DEFINITION
 from backend.twin.policies import FAMILIES, Policy
-from backend.twin.registry import load_registry
-from backend.twin.run import TwinConfig, provider_figures, run_twin, scratch
-from backend.twin.sim import open_city, plan_calendar
+from backend.twin.run import TwinConfig, provider_figures
 from backend.twin.stats import cheapest_reaching, km_at_service, mean_ci
+from backend.twin.sweep_jobs import calendar_job, simulate_job
 
 SEED_STRIDE = 1000
 SUMMED = ("service_level_pct", "km_per_day", "overflow_bin_hours", "bookings_late", "bookings_missed", "tonnes")
@@ -75,22 +76,6 @@ def default_executor(workers: int | None) -> Executor:
     return ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
 
 
-def calendar_job(cfg: TwinConfig, scale: float) -> tuple[float, dict]:
-    with scratch() as workdir:
-        _, engine, s = open_city(cfg, workdir)
-        bins, centers, _ = load_registry(s, cfg.seed)
-        fixed = plan_calendar(cfg, s, bins, centers, scale, make_provider(cfg.provider, cfg.road_network))
-        s.close()
-        engine.dispose()
-        return scale, fixed
-
-
-def simulate_job(cfg: TwinConfig, policies: list[Policy], calendars: dict) -> dict:
-    out = run_twin(cfg, policies=tuple(policies), calendars=calendars)
-    meta = {k: out[k] for k in ("bins", "centers", "start", "festival_days", "count_bins_per_day")}
-    return {"world_seed": cfg.world_seed, "totals": out["totals"], "wall_seconds": out["wall_seconds"], "meta": meta}
-
-
 def _groups(plan: SweepPlan) -> list[list[Policy]]:
     policies = plan.policies()
     groups = [[p for p in policies if p.family == "static"]]
@@ -106,13 +91,15 @@ def run_sweep(
     executor = executor or default_executor(plan.workers)
     try:
         scales = sorted({1.0, *(p.scale for p in plan.policies() if p.family == "static")})
-        calendars = dict(f.result() for f in [executor.submit(calendar_job, cfg, s) for s in scales])
+        pending = {s: executor.submit(calendar_job, wire.config_to_json(cfg), s) for s in scales}
+        calendars = {s: wire.calendar_from_json(f.result()) for s, f in pending.items()}
         seed_of = {}
         for r in range(plan.seeds):
             run_cfg = replace(cfg, world_seed=cfg.seed + SEED_STRIDE * r, keep_trajectories=False)
             for group in _groups(plan):
-                needed = {s: calendars[s] for s in {1.0, *(p.scale for p in group if p.family == "static")}}
-                seed_of[executor.submit(simulate_job, run_cfg, group, needed)] = r
+                needed = {s: calendars[s] for s in sorted({1.0, *(p.scale for p in group if p.family == "static")})}
+                args = (wire.config_to_json(run_cfg), wire.policies_to_json(group), wire.calendars_to_json(needed))
+                seed_of[executor.submit(simulate_job, *args)] = r
         runs: dict[int, list[dict]] = {}
         for f in as_completed(seed_of):
             runs.setdefault(seed_of[f], []).append(f.result())
@@ -127,8 +114,9 @@ def run_sweep(
 
 
 def aggregate(cfg: TwinConfig, plan: SweepPlan, runs: dict[int, list[dict]], wall_s: float) -> dict:
+    # by seed, not in the order the jobs happened to finish: the same figures from any executor
     per_seed: dict[int, dict[str, dict]] = {
-        r: {k: t for run in rs for k, t in run["totals"].items()} for r, rs in runs.items()
+        r: {k: t for run in rs for k, t in run["totals"].items()} for r, rs in sorted(runs.items())
     }
     meta = next(run["meta"] for rs in runs.values() for run in rs)
     settings = []
