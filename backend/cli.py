@@ -15,6 +15,7 @@ from backend.planning import cli as planning_cli
 from backend.reporting import cli as reporting_cli
 from backend.roads import cli as roads_cli
 from backend.runtime import cli as runtime_cli
+from backend.runtime.queue import offer
 from backend.twin import cli as twin_cli
 from iot import cli as iot_cli
 
@@ -35,7 +36,9 @@ PACKAGES = (
 
 
 def _create_app(*_args):
-    return create_app()
+    app = create_app()
+    offer(app)  # the job workers, for a command that asks for them (`twin --on-workers`)
+    return app
 
 
 cli = FlaskGroup(

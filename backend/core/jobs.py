@@ -9,11 +9,19 @@ inline, in the caller, before ``enqueue`` returns.
 
 The queue is installed by the runtime (an entry point above every domain), not imported by
 the domains: the same inversion as ``core.auth``'s user loader.
+
+A caller that waits for what many independent jobs return (the twin's sweep) asks for
+``worker_executor(app)``: a ``concurrent.futures.Executor`` whose jobs run on the workers,
+which the runtime sets with the queue (and the ``recyclenet`` command offers on its app,
+installing the queue only when asked). Such a job is called as ``job(*args)``, as
+``Executor.submit`` does, takes and returns plain JSON, and must be one the runtime declares
+(``backend.runtime.queue.JOBS``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Executor
 from typing import Any
 
 from flask import Flask, current_app
@@ -23,6 +31,7 @@ from backend.core.errors import ServiceError
 Job = Callable[..., Any]
 Sender = Callable[[Job, tuple], None]
 _SENDER = "recyclenet.job_sender"
+_EXECUTOR = "recyclenet.worker_executor"
 
 
 class RetryLater(Exception):
@@ -40,6 +49,11 @@ class QueueUnavailable(ServiceError):
     status = 503
 
 
+class JobFailed(Exception):
+    """A job whose result the caller waited for failed on a worker (it raised, or ran past
+    its time limit), or no worker returned it in time: the message says which and why."""
+
+
 def set_sender(app: Flask, sender: Sender) -> None:
     """Send the app's jobs to a queue (the runtime's), instead of running them inline."""
     app.extensions[_SENDER] = sender
@@ -47,6 +61,18 @@ def set_sender(app: Flask, sender: Sender) -> None:
 
 def has_queue(app: Flask) -> bool:
     return _SENDER in app.extensions
+
+
+def set_worker_executor(app: Flask, factory: Callable[[], Executor]) -> None:
+    """Let the app's commands run jobs on the queue's workers and wait for their results."""
+    app.extensions[_EXECUTOR] = factory
+
+
+def worker_executor(app: Flask) -> Executor | None:
+    """A new executor over the queue's workers (shut it down when done), or None when this
+    app reaches no queue. Its futures fail with ``JobFailed``."""
+    factory = app.extensions.get(_EXECUTOR)
+    return factory() if factory is not None else None
 
 
 def enqueue(job: Job, *args) -> None:

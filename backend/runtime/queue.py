@@ -17,7 +17,9 @@ Why Dramatiq (over Celery), from both projects' documentation and source:
   side (Celery's beat, which runs a job twice if two beats run) is ours: ``scheduler``.
 
 Jobs are plain functions of the domains' ``jobs.py`` (``core.jobs``): each is declared here
-as an actor that runs it in the worker's app context with the app's settings.
+as an actor that runs it in the worker's app context with the app's settings. A few return
+what their caller waits for (the twin's sweep): their results go back through Dramatiq's
+Results middleware (``executor``).
 """
 
 from __future__ import annotations
@@ -28,18 +30,25 @@ from dataclasses import dataclass, field
 import dramatiq
 import redis
 from dramatiq.brokers.redis import MAINTENANCE_SCALE, RedisBroker
+from dramatiq.results import Results
+from dramatiq.results.backends import RedisBackend
 from flask import Flask
 
 from backend.channels import jobs as channel_jobs
-from backend.core.jobs import QueueUnavailable, RetryLater, set_sender
+from backend.core.jobs import QueueUnavailable, RetryLater, set_sender, set_worker_executor
 from backend.drivers import jobs as drivers_jobs
 from backend.markets import jobs as markets_jobs
 from backend.notifications import jobs as notification_jobs
 from backend.planning import jobs as planning_jobs
+from backend.runtime.executor import QueueExecutor, SkipCancelled
 from backend.telemetry import jobs as telemetry_jobs
+from backend.twin import sweep_jobs as twin_jobs
 
 _QUEUE = "recyclenet.job_queue"
 MINUTE_MS = 60_000
+# A returned result waits this long for its caller at most (the caller reads and deletes it
+# within a second; this only bounds what a caller that died leaves behind).
+RESULT_TTL_MS = 24 * 60 * MINUTE_MS
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,9 @@ class JobSpec:
     # always retried, after the delay it names.
     max_retries: int
     options: dict = field(default_factory=dict)
+    # A job whose caller waits for what it returns (core.jobs.worker_executor): called as
+    # job(*args), as Executor.submit does, its JSON result stored for the caller.
+    returns: bool = False
 
 
 # Every job a worker runs. A plan's solve is bounded by its own time limit (at most 2 x 600 s
@@ -71,6 +83,12 @@ JOBS = (
     JobSpec(notification_jobs.queue_pickup_messages, "periodic", 10 * MINUTE_MS, 0),
     JobSpec(channel_jobs.generate_scheduled_pickups, "periodic", 10 * MINUTE_MS, 0),
     JobSpec(markets_jobs.close_due_listings, "periodic", 10 * MINUTE_MS, 0),
+    # The twin's sweep on the workers (`recyclenet twin --on-workers`). Not retried: a run
+    # that raised would raise again (a killed worker's job is moved back by the heartbeat,
+    # which is no retry). A queue of their own, so a city can keep hours of simulation off
+    # the workers that solve its plans (`recyclenet worker --queue twin` elsewhere).
+    JobSpec(twin_jobs.calendar_job, "twin", 360 * MINUTE_MS, 0, returns=True),
+    JobSpec(twin_jobs.simulate_job, "twin", 360 * MINUTE_MS, 0, returns=True),
 )
 
 
@@ -99,6 +117,11 @@ class JobQueue:
             # (one ZRANGEBYSCORE on a set of a few workers).
             maintenance_chance=MAINTENANCE_SCALE,
         )
+        self.heartbeat_timeout_s = float(app.config["JOB_HEARTBEAT_TIMEOUT_S"])
+        # JSON in this Redis, as the messages are (Dramatiq's default encoder: no pickle).
+        self.results = RedisBackend(client=self.broker.client, namespace="recyclenet-results")
+        self.broker.add_middleware(Results(backend=self.results, result_ttl=RESULT_TTL_MS))
+        self.broker.add_middleware(SkipCancelled(self.broker.client))
         self.actors = {spec.job: self._declare(app, spec) for spec in JOBS}
 
     def _declare(self, app: Flask, spec: JobSpec) -> dramatiq.Actor:
@@ -106,6 +129,8 @@ class JobQueue:
 
         def run(*args):
             with app.app_context():
+                if spec.returns:
+                    return job(*args)
                 try:
                     job(app.config, *args)
                 except RetryLater as later:
@@ -119,7 +144,12 @@ class JobQueue:
             actor_name=job_name(job),
             queue_name=spec.queue,
             priority=0,
-            options={"time_limit": spec.time_limit_ms, "retry_when": _retry_when(spec.max_retries), **spec.options},
+            options={
+                "time_limit": spec.time_limit_ms,
+                "retry_when": _retry_when(spec.max_retries),
+                "store_results": spec.returns,
+                **spec.options,
+            },
         )
 
     def send(self, job: Callable, args: tuple) -> None:
@@ -127,6 +157,16 @@ class JobQueue:
             self.actors[job].send(*args)
         except (redis.RedisError, dramatiq.errors.BrokerError) as exc:
             raise QueueUnavailable(f"the job queue is unavailable: {exc}") from exc
+
+    def executor(self) -> QueueExecutor:
+        """A new executor over the jobs that return (``core.jobs.worker_executor``)."""
+        returning = [spec for spec in JOBS if spec.returns]
+        # Any worker serving the queue finishes (or fails) some job within a job's time limit,
+        # a killed one's within that and the heartbeat timeout: no result for longer means
+        # no worker serves the queue.
+        idle_s = max(spec.time_limit_ms for spec in returning) / 1000 + self.heartbeat_timeout_s + 60
+        actors = {spec.job: self.actors[spec.job] for spec in returning}
+        return QueueExecutor(actors, self.results, self.broker.client, idle_timeout_s=idle_s)
 
 
 def install(app: Flask) -> JobQueue | None:
@@ -137,8 +177,16 @@ def install(app: Flask) -> JobQueue | None:
     queue = JobQueue(app)
     app.extensions[_QUEUE] = queue
     set_sender(app, queue.send)
+    set_worker_executor(app, queue.executor)
     dramatiq.set_broker(queue.broker)
     return queue
+
+
+def offer(app: Flask) -> None:
+    """Let a command run jobs on the workers when it asks (``recyclenet twin --on-workers``):
+    the queue is installed on the app only then, the other commands run as before."""
+    if app.config.get("REDIS_URL"):
+        set_worker_executor(app, lambda: (queue_of(app) or install(app)).executor())
 
 
 def queue_of(app: Flask) -> JobQueue | None:

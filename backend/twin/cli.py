@@ -37,6 +37,11 @@ def _floats(text: str | None) -> tuple[float, ...] | None:
     "--seeds", default=1, show_default=True, type=click.IntRange(1, 100), help="Worlds (common random numbers)."
 )
 @click.option("--workers", type=click.IntRange(1, 256), help="Parallel jobs (default: the available cores).")
+@click.option(
+    "--on-workers",
+    is_flag=True,
+    help="Run the sweep's jobs on the platform's job workers (`recyclenet worker`, REDIS_URL) instead of here.",
+)
 @click.option("--static-scales", help="Fixed calendar visit frequency scales, e.g. 0.75,1,1.5,2.")
 @click.option("--need-thresholds", help="Need-based fill thresholds (%), e.g. 95,85,75,65.")
 @click.option(
@@ -74,6 +79,8 @@ def twin_command(days, seed, n_bins, time_limit, report_dir, from_db, determinis
     from backend.twin.policies import Policy
     from backend.twin.run import TwinConfig, run_twin
 
+    if knobs["on_workers"]:
+        _check_on_workers(sweep, seeds, workers)
     road_network = current_app.config.get("ROAD_NETWORK") or None
     provider = knobs["provider"] or ("roads" if road_network else "great-circle")
     if provider == "roads" and not road_network:
@@ -109,7 +116,23 @@ def twin_command(days, seed, n_bins, time_limit, report_dir, from_db, determinis
     click.echo(f"took {figures['wall_seconds']} s; report: {paths['html']}")
 
 
+def _check_on_workers(sweep: bool, seeds: int, workers) -> None:
+    if not (sweep or seeds > 1):
+        raise click.BadParameter("runs a sweep's jobs: use it with --sweep or --seeds N", param_hint="--on-workers")
+    if workers:
+        raise click.BadParameter(
+            "sizes this machine's pool; with --on-workers, the workers' own --processes and --threads do",
+            param_hint="--workers",
+        )
+    if not current_app.config.get("REDIS_URL"):
+        raise click.BadParameter(
+            "needs REDIS_URL, the job queue that `recyclenet worker` takes the jobs from", param_hint="--on-workers"
+        )
+
+
 def _sweep(cfg, sweep: bool, seeds: int, workers, knobs: dict, report_dir: str) -> None:
+    from backend.core.errors import ServiceError
+    from backend.core.jobs import JobFailed, worker_executor
     from backend.twin.sweep import SweepPlan, _groups, run_sweep
     from backend.twin.sweep_report import headline, write_sweep_report
 
@@ -136,8 +159,19 @@ def _sweep(cfg, sweep: bool, seeds: int, workers, knobs: dict, report_dir: str) 
         with partial.open("a") as f:
             f.write(json.dumps({k: result[k] for k in ("world_seed", "totals", "wall_seconds")}) + "\n")
 
-    with click.progressbar(length=jobs, label="simulation jobs", file=click.get_text_stream("stderr")) as bar:
-        figures = run_sweep(cfg, plan, progress=bar.update, on_result=keep)
+    executor = None
+    if knobs["on_workers"]:
+        executor = worker_executor(current_app._get_current_object())
+        if executor is None:  # an app made without the recyclenet command's factory (backend.cli)
+            raise click.ClickException("this app reaches no job queue: run the sweep as `recyclenet twin`")
+    try:
+        with click.progressbar(length=jobs, label="simulation jobs", file=click.get_text_stream("stderr")) as bar:
+            figures = run_sweep(cfg, plan, executor=executor, progress=bar.update, on_result=keep)
+    except (JobFailed, ServiceError) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        if executor is not None:  # after a failure the workers skip the jobs not started yet
+            executor.shutdown(wait=False, cancel_futures=True)
     paths = write_sweep_report(figures, report_dir, command=shlex.join(["recyclenet", *sys.argv[1:]]))
     for s in figures["settings"]:
         click.echo(
