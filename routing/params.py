@@ -35,12 +35,12 @@ class SolverParams:
     # OR-Tools' share when PyVRP expresses the whole model: PyVRP gets the rest, and
     # OR-Tools checks its plan against every constraint and descends to a local optimum.
     polish_share: float = 0.05
-    # PyVRP stops after this many iterations per stop (at least 2,000, or a quarter of its run)
+    # PyVRP stops after this many iterations per stop (at least 2,000, or half of its run)
     # without a better plan once its plan has as few trucks as the day's weight and
     # compatibility allow, else after 50,000 (a truck out is a rare move); the time limit
     # stays the cap: such a small day is planned in seconds, others use their time.
     # None: always run to the time limit.
-    stall_per_stop: float | None = 20.0
+    stall_per_stop: float | None = 40.0
     # Parallel processes: decomposed parts are solved side by side.
     num_workers: int = 1
     # Above this many stops the problem is split by depot and then by sector.

@@ -141,7 +141,7 @@ class _Budget:
     At ``seconds`` once it holds a feasible plan, or up to ``hard`` seconds while it has none
     yet (a 1,000-stop day with tight windows may need nearly the whole limit to reach its
     first feasible plan, and OR-Tools could not plan it in what would be left); earlier after
-    ``stall`` iterations (or a quarter of the iterations so far, if more) without a better
+    ``stall`` iterations (or half the iterations so far, if more) without a better
     plan once its best plan has no more than ``fewest`` trucks, or ``floor`` iterations while
     it has more (a truck out is a rare move) or has no feasible plan (a day without one
     stalls there, and OR-Tools plans it)."""
@@ -177,8 +177,9 @@ class _Budget:
             self.since += 1
         if self.stall is not None:
             settled = self.best_routes is not None and self.best_routes <= self.fewest
-            # Settled late, a search still finds gains now and then: a quarter of its run.
-            if self.since >= (max(self.stall, self.calls // 4) if settled else self.floor):
+            # Settled, a search still finds gains now and then: on Homberger R1_2_7 (200
+            # stops) 4,838 idle iterations came before a 1.3% gain, after 6,200 iterations.
+            if self.since >= (max(self.stall, self.calls // 2) if settled else self.floor):
                 self.reason = "stalled"
                 return True
         return elapsed >= self.seconds and best_cost < self.INFEASIBLE
