@@ -190,29 +190,23 @@ def _settle(session: Session, intake: Intake, center: Site, vehicle: Vehicle, us
                 )
             )
             if w.category.hazardous:
+                truck = f"vehicle {vehicle.plate}"
+                links = [(truck, f"center {center.id}")]
                 # The chain's resident -> truck link is the pickup's when the driver reported
                 # it (channels' record_pickup); the weigh-in adds it only where none was.
                 if not _picked_up(session, booking.id, w.category_id):
+                    links.insert(0, (f"resident {booking.resident_id}", truck))
+                for from_party, to_party in links:
                     session.add(
                         CustodyEvent(
                             category_id=w.category_id,
                             booking_id=booking.id,
                             intake_id=intake.id,
                             kg=w.kg,
-                            from_party=f"resident {booking.resident_id}",
-                            to_party=f"vehicle {vehicle.plate}",
+                            from_party=from_party,
+                            to_party=to_party,
                         )
                     )
-                session.add(
-                    CustodyEvent(
-                        category_id=w.category_id,
-                        booking_id=booking.id,
-                        intake_id=intake.id,
-                        kg=w.kg,
-                        from_party=f"vehicle {vehicle.plate}",
-                        to_party=f"center {center.id}",
-                    )
-                )
         booking.collected_kg = round(sum(w.kg for w in weights), 3)
         if booking.status == "collected":
             booking_service.transition(session, booking, "received", user.id, f"weighed in intake {intake.id}")
