@@ -40,7 +40,7 @@ class SolverParams:
     # compatibility allow, else after 50,000 (a truck out is a rare move); the time limit
     # stays the cap: such a small day is planned in seconds, others use their time.
     # None: always run to the time limit.
-    stall_per_stop: float | None = 40.0
+    stall_per_stop: float | None = 100.0
     # Parallel processes: decomposed parts are solved side by side.
     num_workers: int = 1
     # Above this many stops the problem is split by depot and then by sector.

@@ -43,7 +43,7 @@ DEFAULTS = {
     "PLAN_DECOMPOSE_ABOVE": 600,
     "PLAN_PART_SIZE": 350,
     # PyVRP stops after this many iterations per stop without a better plan (0: run to the limit).
-    "PLAN_STALL_PER_STOP": 40,
+    "PLAN_STALL_PER_STOP": 100,
 }
 
 
