@@ -181,7 +181,8 @@ def test_ten_thousand_bins_stay_interactive_clustered_and_filtered(live_city, br
 
     # A cluster is interactive: a click zooms the map in on it.
     zoom = page.evaluate("map.getZoom()")
-    x, y = page.evaluate(CLUSTER_IN_VIEW)
+    # Unchecking a filter rebuilds the clusters in chunks: wait for one to be drawn in view.
+    x, y = page.wait_for_function(CLUSTER_IN_VIEW).json_value()
     page.mouse.click(x, y)
     page.wait_for_timeout(800)
     assert page.evaluate("map.getZoom()") > zoom
