@@ -82,7 +82,8 @@ def _contestant(kind: str, n: int, seed: int, optional: float, seconds: float) -
     """One side of --beside-pyvrp, in its own process: the plan's checked figures."""
     import time
 
-    from routing.solver import Built, read_result
+    from routing.readout import read_result
+    from routing.solver import Built
     from routing.warmstart import pyvrp_routes
 
     model = city(n, seed, optional)

@@ -155,6 +155,12 @@ class _Budget:
         self.best_cost, self.since, self.calls = float("inf"), 0, 0
         self.best_routes: int | None = None  # of the best feasible plan
         self.reason = "time"
+        self.resumed = False
+
+    def extend(self, seconds: float) -> None:
+        """Run ``seconds`` more from now, keeping the count of iterations without a gain."""
+        self.started, self.seconds, self.hard = time.perf_counter(), seconds, seconds
+        self.reason, self.resumed = "time", True
 
     # IteratedLocalSearchCallbacks: only the best plan matters here. Each iteration, as the
     # first best is the search's start, which no on_best call announces.
@@ -276,42 +282,94 @@ def pyvrp_routes(
     no more trucks than the day needs (``fewest_routes``); with more, it goes on from its
     best plan until ``stall_floor`` iterations without a gain (a truck out is a rare move).
     ``routes`` is None when it found nothing feasible."""
-    try:
+    search = PyvrpSearch(layout, seed, empty_km_weight, stall_iterations, stall_floor)
+    return search.run(seconds, hard_seconds)
+
+
+class PyvrpSearch:
+    """One PyVRP search over ``layout`` that can be run, then resumed from its best plan
+    with the same local search, penalties and random stream (``resume``): the solver hands
+    PyVRP the time OR-Tools' check of its plan did not need."""
+
+    def __init__(self, layout: Layout, seed: int, empty_km_weight: float, stall, floor) -> None:
+        self.started = time.monotonic()
+        self.layout, self.seed, self.stall, self.floor = layout, seed, stall, floor
+        self.groups = vehicle_groups(layout)
+        self.data = pyvrp_data(layout, empty_km_weight, self.groups)
+        self.best = None  # PyVRP's best Solution so far
+        self.iterations = 0
+        self.stop: _Budget | None = None
+
+    def run(self, seconds: float, hard_seconds: float | None = None) -> WarmStart:
+        """Search from a random start; ``seconds`` count from this object's creation, as
+        building the data counts against the caller's deadline."""
         import pyvrp
-    except ImportError:  # pragma: no cover - pyvrp is a dependency; tolerate its absence
-        return WarmStart(None)
-    started = time.monotonic()
-    groups = vehicle_groups(layout)
-    data = pyvrp_data(layout, empty_km_weight, groups)
-    # Building the data counts against the budget: the caller's deadline is wall time.
-    spent = time.monotonic() - started
-    budget = max(0.1, seconds - spent)
-    stop = _Budget(
-        budget, (hard_seconds or seconds) - spent, stall_iterations, stall_floor, fewest_routes(layout, groups)
-    )
-    params = pyvrp.SolveParams(ils=pyvrp.IteratedLocalSearchParams(callbacks=stop))
-    with warnings.catch_warnings():
-        # PyVRP warns when it cannot find a feasible plan; OR-Tools then plans without it.
-        warnings.simplefilter("ignore")
-        result = pyvrp.solve(data, stop, seed=seed, display=False, collect_stats=False, params=params)
-    iterations, best = int(result.num_iterations), result.best
-    out = WarmStart(None, iterations=iterations, seconds=round(time.monotonic() - started, 3), stopped=stop.reason)
-    if not best.is_feasible():
+        from pyvrp.search import LocalSearch, PerturbationManager, compute_neighbours
+
+        spent = time.monotonic() - self.started
+        self.stop = stop = _Budget(
+            max(0.1, seconds - spent),
+            (hard_seconds or seconds) - spent,
+            self.stall,
+            self.floor,
+            fewest_routes(self.layout, self.groups),
+        )
+        # What pyvrp.solve does, kept here so that ``resume`` can reuse each part.
+        params = pyvrp.SolveParams(ils=pyvrp.IteratedLocalSearchParams(callbacks=stop))
+        self.params, data = params, self.data
+        self.rng = pyvrp.RandomNumberGenerator(seed=self.seed)
+        neighbours = compute_neighbours(data, params.neighbourhood)
+        self.ls = LocalSearch(data, self.rng, neighbours, PerturbationManager(params.perturbation))
+        for op in params.operators:
+            if op.supports(data):
+                self.ls.add_operator(op(data))
+        self.pm = pyvrp.PenaltyManager(params.penalty.midpoint_penalties(data), params.penalty)
+        init = self.ls(pyvrp.Solution.make_random(data, self.rng), self.pm.max_cost_evaluator(), exhaustive=True)
+        return self._search(init)
+
+    def resume(self, seconds: float) -> WarmStart:
+        """Go on from the best plan for ``seconds`` more (the stall limit still applies)."""
+        assert self.stop is not None and self.best is not None, "resume() follows run()"
+        self.stop.extend(seconds)
+        return self._search(self.best)
+
+    def _search(self, init) -> WarmStart:
+        import pyvrp
+
+        began = time.monotonic()
+        with warnings.catch_warnings():
+            # PyVRP warns when it cannot find a feasible plan; OR-Tools then plans without it.
+            warnings.simplefilter("ignore")
+            ils = pyvrp.IteratedLocalSearch(self.data, self.pm, self.ls, init, self.params.ils)
+            result = ils.run(self.stop, collect_stats=False)
+        self.iterations += int(result.num_iterations)
+        self.best = result.best
+        out = WarmStart(
+            None,
+            iterations=self.iterations,
+            seconds=round(time.monotonic() - began if self.stop.resumed else time.monotonic() - self.started, 3),
+            stopped=self.stop.reason,
+        )
+        if not self.best.is_feasible():
+            return out
+        out.cost = int(result.cost())
+        out.routes = self._node_routes(self.best)
         return out
-    out.cost = int(result.cost())
-    m = layout.model
-    routes: list[list[int]] = [[] for _ in m.vehicles]
-    unused = [iter(members) for members, _ in groups]
-    for route in best.routes():
-        v = next(unused[route.vehicle_type()])  # each of the type's vehicles drives one route
-        reloads = iter(layout.reload_nodes(v))
-        for act in route.schedule()[1:-1]:  # skip start and end depots
-            if act.is_client():
-                routes[v].append(layout.stop_node(act.idx))  # a client's idx is its client index
-            elif act.is_depot():
-                node = next(reloads, None)
-                if node is None:
-                    return out
-                routes[v].append(node)
-    out.routes = routes
-    return out
+
+    def _node_routes(self, best) -> list[list[int]] | None:
+        """The plan as node lists per vehicle, reload nodes where PyVRP unloads."""
+        layout = self.layout
+        routes: list[list[int]] = [[] for _ in layout.model.vehicles]
+        unused = [iter(members) for members, _ in self.groups]
+        for route in best.routes():
+            v = next(unused[route.vehicle_type()])  # each of the type's vehicles drives one route
+            reloads = iter(layout.reload_nodes(v))
+            for act in route.schedule()[1:-1]:  # skip start and end depots
+                if act.is_client():
+                    routes[v].append(layout.stop_node(act.idx))  # a client's idx is its client index
+                elif act.is_depot():
+                    node = next(reloads, None)
+                    if node is None:
+                        return None
+                    routes[v].append(node)
+        return routes
