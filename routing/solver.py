@@ -241,9 +241,10 @@ def _warm_then_polish(built: Built, params: SolverParams, deadline: float, stats
     but ``polish_share`` of the time and OR-Tools descends to a local optimum of its own
     neighbourhoods from PyVRP's plan (it stops there, or at the deadline). Otherwise PyVRP
     gets ``warm_start_share`` and OR-Tools' guided local search the rest."""
-    from routing.warmstart import PyvrpSearch, beyond_fleet, unexpressed  # PyVRP only when asked for
+    from routing.warmstart import PyvrpSearch, beyond_fleet, unexpressed, vehicle_groups  # PyVRP when asked
 
-    short = beyond_fleet(built.layout)
+    groups = vehicle_groups(built.layout)  # worked out once for the bound and the search
+    short = beyond_fleet(built.layout, groups)
     if short is not None:
         # No plan serves every required stop, so PyVRP (which must serve them) would search
         # to the deadline and hand nothing over; OR-Tools drops what does not fit at
@@ -270,6 +271,7 @@ def _warm_then_polish(built: Built, params: SolverParams, deadline: float, stats
         params.empty_km_weight,
         _stall_iterations(params, built.layout.n_stops),
         STALL_FLOOR if params.stall_per_stop is not None else None,
+        groups,
     )
     # Without a feasible plan by ``left * share``, PyVRP goes on into the polish's time (exact case).
     warm = search.run(left * share, left if lacking is None else None)

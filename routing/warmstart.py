@@ -291,10 +291,10 @@ class PyvrpSearch:
     with the same local search, penalties and random stream (``resume``): the solver hands
     PyVRP the time OR-Tools' check of its plan did not need."""
 
-    def __init__(self, layout: Layout, seed: int, empty_km_weight: float, stall, floor) -> None:
+    def __init__(self, layout: Layout, seed: int, empty_km_weight: float, stall, floor, groups=None) -> None:
         self.started = time.monotonic()
         self.layout, self.seed, self.stall, self.floor = layout, seed, stall, floor
-        self.groups = vehicle_groups(layout)
+        self.groups = groups or vehicle_groups(layout)
         self.data = pyvrp_data(layout, empty_km_weight, self.groups)
         self.best = None  # PyVRP's best Solution so far
         self.iterations = 0
