@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from backend.audit_log.services import record, snapshot
@@ -12,6 +14,7 @@ from backend.core.auth import Principal
 from backend.core.common import apply, commit, flush, get_or_404, resolve, resolve_many
 from backend.core.errors import Invalid, NotFound
 from backend.network.models import MaterialCategory, Site
+from backend.network.services.versions import sites_version
 from routing.geo import bounding_box, haversine_km
 
 FIELDS = ("tier", "name", "address", "district", "lat", "lon", "opening_hours", "active")
@@ -141,48 +144,71 @@ def serving_center(session: Session, lat: float, lon: float, radius_km: float) -
     return session.get(Site, serving_center_id(session, lat, lon, radius_km))
 
 
-def serving_center_id(session: Session, lat: float, lon: float, radius_km: float) -> int:
+def serving_center_id(session: Session, lat: float, lon: float, radius_km: float, version: tuple | None = None) -> int:
     """The id of ``serving_center``, from this process's copy of the sites' places.
 
     Every slot read and booking asks it: loading every site as an object each time was a
-    sixth of their CPU. The copy is checked against the table's version (one row of
-    aggregates, read in the caller's transaction, so it sees what the caller itself just
-    changed) and reloaded when any site was added, removed or changed, in this process or
-    another: the answer is always the one the table gives now.
+    sixth of their CPU. The copy is checked against the table's version (``versions``: one
+    row of aggregates, read in the caller's transaction, so it sees what the caller itself
+    just changed) and reloaded when any site was added, removed or changed, in this process
+    or another: the answer is always the one the table gives now. ``version``: the sites'
+    version the caller has just read in this transaction (``versions.network_versions``).
+
+    The answers are remembered with the copy, per (lat, lon, radius): a resident reads the
+    slots and then books from the same address, and the nearest of some hundred points was
+    half of this function's CPU. They go with the copy when the sites change.
     """
-    points, centers = placement(session)
-    if points:
-        distance, center_id = min((haversine_km(lat, lon, p_lat, p_lon), c) for p_lat, p_lon, c in points)
+    copy = placement_copy(session, version)
+    key = (lat, lon, radius_km)
+    center_id = copy.answers.get(key)
+    if center_id is None:
+        center_id = _nearest(copy, lat, lon, radius_km)
+        if len(copy.answers) >= MAX_ANSWERS:
+            copy.answers.clear()  # bounded: a burst of new addresses cannot grow it forever
+        copy.answers[key] = center_id
+    return center_id
+
+
+def _nearest(copy: Placement, lat: float, lon: float, radius_km: float) -> int:
+    if copy.points:
+        distance, center_id = min((haversine_km(lat, lon, p_lat, p_lon), c) for p_lat, p_lon, c in copy.points)
         if distance <= radius_km:
             return center_id
-    if not centers:
+    if not copy.centers:
         raise Invalid.field("lat", "no sorting center serves this city yet")
-    return min((haversine_km(lat, lon, c_lat, c_lon), c) for c_lat, c_lon, c in centers)[1]
+    return min((haversine_km(lat, lon, c_lat, c_lon), c) for c_lat, c_lon, c in copy.centers)[1]
 
 
 Places = tuple[tuple[float, float, int], ...]  # (lat, lon, sorting center id)
-# Per engine (an app, a test's database): its version and the active sites' places.
-_placements: WeakKeyDictionary[Engine, tuple[tuple, Places, Places]] = WeakKeyDictionary()
+MAX_ANSWERS = 100_000
 
 
-def _sites_version(session: Session) -> tuple:
-    """Changes whenever a row of sites does: a row added or removed changes the count or the
-    highest id, an ORM update bumps ``version`` (the mapper's version counter) and any update,
-    the ORM's or a bulk one, sets ``updated_at``."""
-    row = session.execute(
-        select(func.count(), func.max(Site.id), func.sum(Site.version), func.max(Site.updated_at))
-    ).one()
-    return tuple(row)
+@dataclass
+class Placement:
+    version: tuple
+    points: Places  # active collection points, with their center
+    centers: Places  # active sorting centers
+    answers: dict[tuple[float, float, float], int] = dataclass_field(default_factory=dict)
+
+
+# Per engine (an app, a test's database): the copy of the active sites' places.
+_placements: WeakKeyDictionary[Engine, Placement] = WeakKeyDictionary()
 
 
 def placement(session: Session) -> tuple[Places, Places]:
     """The active collection points (with their center) and active sorting centers, as plain
     tuples, from the cache when the sites' version has not moved."""
+    copy = placement_copy(session)
+    return copy.points, copy.centers
+
+
+def placement_copy(session: Session, version: tuple | None = None) -> Placement:
     engine = session.get_bind(Site)
-    version = _sites_version(session)
+    if version is None:
+        version = sites_version(session)
     cached = _placements.get(engine)
-    if cached is not None and cached[0] == version:
-        return cached[1], cached[2]
+    if cached is not None and cached.version == version:
+        return cached
     rows = session.execute(
         select(Site.id, Site.tier, Site.lat, Site.lon, Site.sorting_center_id)
         .where(Site.active.is_(True), Site.tier.in_(("collection_point", "sorting_center")))
@@ -194,5 +220,5 @@ def placement(session: Session) -> tuple[Places, Places]:
         if r.tier == "collection_point" and r.sorting_center_id is not None
     )
     centers = tuple((r.lat, r.lon, r.id) for r in rows if r.tier == "sorting_center")
-    _placements[engine] = (version, points, centers)
-    return points, centers
+    copy = _placements[engine] = Placement(version, points, centers)
+    return copy

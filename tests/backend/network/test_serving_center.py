@@ -99,3 +99,13 @@ def test_unchanged_sites_are_answered_from_the_copy(session, centers):
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     assert len(statements) == 1 and "count(" in statements[0].lower()
+
+
+def test_remembered_answers_are_per_place_and_radius(session, centers):
+    """An answer remembered for one address and radius is not given for another."""
+    a, b = centers
+    _site(session, "collection_point", 30.29, 120.29, a)
+    assert _serving(session) == a
+    assert sites.serving_center_id(session, *HOME, 0.5) == b  # the point is out of a 0.5 km reach
+    assert sites.serving_center_id(session, 30.01, 120.01, RADIUS_KM) == a
+    assert _serving(session) == a
