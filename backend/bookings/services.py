@@ -14,8 +14,9 @@ from backend.accounts.models import User
 from backend.bookings.models import CANCELLABLE, TRANSITIONS, Booking, BookingEvent, BookingItem, SlotUsage
 from backend.core.common import commit, dialect_insert
 from backend.core.errors import Conflict, Invalid, NotFound
-from backend.network.models import MaterialCategory
+from backend.network.services.catalog import categories_by_code
 from backend.network.services.sites import serving_center_id
+from backend.network.services.versions import network_versions
 
 
 @dataclass(frozen=True)
@@ -145,9 +146,8 @@ def release(session: Session, slot_id: int) -> None:
     )
 
 
-def _items(session: Session, raw: list[dict]) -> list[BookingItem]:
-    codes = {i["category"] for i in raw}
-    cats = {c.code: c for c in session.scalars(select(MaterialCategory).where(MaterialCategory.code.in_(codes)))}
+def _items(session: Session, raw: list[dict], categories_version: tuple) -> list[BookingItem]:
+    cats = categories_by_code(session, {i["category"] for i in raw}, categories_version)
     items = []
     for n, item in enumerate(raw):
         cat = cats.get(item["category"])
@@ -187,8 +187,11 @@ def create_booking(
     if lat is None or lon is None:
         raise Invalid.field("lat", "give lat and lon, or set your address location in your profile")
     a, b = policy.check_bookable(data["window_start"], now)
-    items = _items(session, data["items"])
-    center_id = serving_center_id(session, lat, lon, policy.service_radius_km)
+    # The versions of the categories and the sites in one statement: both lookups below
+    # answer from this process's copies when those have not changed.
+    sites_version, categories_version = network_versions(session)
+    items = _items(session, data["items"], categories_version)
+    center_id = serving_center_id(session, lat, lon, policy.service_radius_km, sites_version)
     slot_id = reserve(session, center_id, a, b, policy.capacity)
     booking = Booking(
         resident_id=resident.id,

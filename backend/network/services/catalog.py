@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from collections.abc import Iterable
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from backend.audit_log.services import record, snapshot
 from backend.core.auth import Principal
@@ -74,3 +78,46 @@ def deactivate_category(session: Session, cat: MaterialCategory, actor: Principa
 
 def get_category(session: Session, cat_id: int) -> MaterialCategory:
     return get_or_404(session, MaterialCategory, cat_id, "category")
+
+
+# Per engine (an app, a test's database): the categories' version and every category's
+# column values, by code. A city has some tens of categories.
+_copies: WeakKeyDictionary[Engine, tuple[tuple, dict[str, dict[str, Any]]]] = WeakKeyDictionary()
+_COLUMNS = tuple(MaterialCategory.__mapper__.column_attrs)
+_KEYS = tuple(attr.key for attr in _COLUMNS)
+
+
+def categories_by_code(session: Session, codes: Iterable[str], version: tuple) -> dict[str, MaterialCategory]:
+    """The categories with these codes (active or not; an unknown code is left out), as
+    objects of ``session``, from this process's copy of the table.
+
+    Every booking asks it: a query and the objects it loads cost a statement and CPU per
+    booking. ``version`` is the categories' version the caller has just read in its
+    transaction (``versions.network_versions``); the copy is used only if it was made at
+    that version, else reloaded, so a category added, renamed, given another unit or deactivated,
+    here or in another process, is seen at once, as with the query.
+    """
+    engine = session.get_bind(MaterialCategory)
+    cached = _copies.get(engine)
+    if cached is None or cached[0] != version:
+        rows = session.execute(select(*(attr.class_attribute for attr in _COLUMNS))).all()
+        cached = (version, {row.code: dict(zip(_KEYS, row, strict=True)) for row in rows})
+        _copies[engine] = cached
+    found = {}
+    for code in codes:
+        values = cached[1].get(code)
+        if values is not None:
+            found[code] = _attached(session, values)
+    return found
+
+
+def _attached(session: Session, values: dict[str, Any]) -> MaterialCategory:
+    """The session's object for the category: the one it already holds (as a query would
+    give), else one built from the copy and attached as if loaded, without a statement."""
+    held = session.identity_map.get(session.identity_key(MaterialCategory, values["id"]))
+    if held is not None:
+        return held
+    cat = MaterialCategory(**values)
+    make_transient_to_detached(cat)  # as if loaded: persistent once added, nothing to write
+    session.add(cat)
+    return cat

@@ -1,5 +1,5 @@
 """Versions of the registry's small tables, which this process keeps copies of (the sites'
-places): a copy is used only while the table's version has not moved.
+places, the categories): a copy is used only while the table's version has not moved.
 
 A version is one row of aggregates, read in the caller's transaction (so it sees what the
 caller itself just changed): a row added or removed changes the count or the highest id, an
@@ -9,10 +9,10 @@ bulk one, sets ``updated_at``.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
-from backend.network.models import Site
+from backend.network.models import MaterialCategory, Site
 
 
 def _aggregates(model):
@@ -21,3 +21,13 @@ def _aggregates(model):
 
 def sites_version(session: Session) -> tuple:
     return tuple(session.execute(_aggregates(Site)).one())
+
+
+def network_versions(session: Session) -> tuple[tuple, tuple]:
+    """The sites' and the categories' versions in one round trip: a booking needs both, and
+    a statement less per booking is CPU less on the server and in PostgreSQL."""
+    sites = _aggregates(Site).subquery()
+    categories = _aggregates(MaterialCategory).subquery()
+    # Two one-row subqueries side by side: the join on TRUE says the product is meant.
+    row = tuple(session.execute(select(sites, categories).select_from(sites.join(categories, true()))).one())
+    return row[:4], row[4:]
