@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
@@ -75,14 +75,8 @@ def list_slots(
     now = now or datetime.now(UTC)
     center_id = serving_center_id(session, lat, lon, policy.service_radius_km)
     windows = policy.windows_on(day)
-    used = {
-        u.window_start: u
-        for u in session.scalars(
-            select(SlotUsage).where(
-                SlotUsage.center_id == center_id, SlotUsage.window_start.in_([a for a, _ in windows])
-            )
-        )
-    }
+    starts = [a for a, _ in windows]
+    used = {u.window_start: u for u in session.scalars(SLOTS_USED, {"center_id": center_id, "starts": starts})}
     out = []
     for a, b in windows:
         usage = used.get(a)
@@ -112,15 +106,27 @@ def _insert_slot_if_missing(session: Session, center_id: int, a: datetime, b: da
     )
 
 
+# The hot path's statements, built once with bound parameters: building a statement (its
+# clauses, then its cache key) per request cost about as much client CPU as running it.
+SLOTS_USED = select(SlotUsage).where(
+    SlotUsage.center_id == bindparam("center_id"), SlotUsage.window_start.in_(bindparam("starts", expanding=True))
+)
+TAKE_PLACE = (
+    update(SlotUsage)
+    .where(
+        SlotUsage.center_id == bindparam("take_center_id"),  # not a column's name: an UPDATE's
+        SlotUsage.window_start == bindparam("take_start"),
+        SlotUsage.booked < SlotUsage.capacity,
+    )
+    .values(booked=SlotUsage.booked + 1)
+    .returning(SlotUsage.id)
+    .execution_options(synchronize_session=False)
+)
+
+
 def _take_place(session: Session, center_id: int, a: datetime) -> int | None:
     """One place more in the window if it has room left: its id, else None (full or no row)."""
-    return session.scalar(
-        update(SlotUsage)
-        .where(SlotUsage.center_id == center_id, SlotUsage.window_start == a, SlotUsage.booked < SlotUsage.capacity)
-        .values(booked=SlotUsage.booked + 1)
-        .returning(SlotUsage.id)
-        .execution_options(synchronize_session=False)
-    )
+    return session.scalar(TAKE_PLACE, {"take_center_id": center_id, "take_start": a})
 
 
 def reserve(session: Session, center_id: int, a: datetime, b: datetime, capacity: int) -> int:
