@@ -1,10 +1,14 @@
 """Idempotency-Key: a retried POST gets the first answer; the same key with another body is 422.
 
 The record is written in the same transaction as what the request created, so either
-both exist or neither. Two retries racing: the loser hits the unique (user, key) index at
-commit, rolls back everything it did (its slot reservation included) and replays the
-winner's answer.
-"""
+both exist or neither, and the unique (user, key) index lets one transaction only write
+it: one key never does the action twice. The action is tried first, without looking for
+a record, since almost every keyed request is a first one and a look-up would be a
+statement more for each of them. A retry (or two requests racing with one key) does the
+action again, then hits the index at commit, rolls back everything it did (its slot
+reservation included) and replays the first answer; an action that refuses (a window now
+full, a category since withdrawn) also replays the first answer if there is one. So the
+action must write only through the session, which the rollback undoes."""
 
 from __future__ import annotations
 
@@ -54,9 +58,6 @@ def run(
         return status, body
     if not 1 <= len(key) <= 128 or "\x00" in key:
         raise Invalid.field("Idempotency-Key", "1 to 128 characters, no NUL")
-    replay = _replay(session, user_id, key, digest)
-    if replay is not None:
-        return replay
     try:
         status, body = action()
         session.add(
