@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
@@ -15,8 +15,8 @@ from backend.bookings.models import CANCELLABLE, TRANSITIONS, Booking, BookingEv
 from backend.core.common import commit, dialect_insert
 from backend.core.errors import Conflict, Invalid, NotFound
 from backend.network.services.catalog import categories_by_code
-from backend.network.services.sites import serving_center_id
-from backend.network.services.versions import network_versions
+from backend.network.services.sites import serving_center_id, unchecked_serving_center_id
+from backend.network.services.versions import SITES_VERSION, network_versions
 
 
 @dataclass(frozen=True)
@@ -73,15 +73,11 @@ def list_slots(
     """The day's windows at the center serving (lat, lon), with the room left and whether
     they can still be booked (the cutoff and the booking horizon, in the city's time)."""
     now = now or datetime.now(UTC)
-    center_id = serving_center_id(session, lat, lon, policy.service_radius_km)
     windows = policy.windows_on(day)
-    starts = [a for a, _ in windows]
-    used = {u.window_start: u for u in session.scalars(SLOTS_USED, {"center_id": center_id, "starts": starts})}
+    center_id, used = _center_and_usage(session, lat, lon, policy.service_radius_km, [a for a, _ in windows])
     out = []
     for a, b in windows:
-        usage = used.get(a)
-        capacity = usage.capacity if usage else policy.capacity
-        booked = usage.booked if usage else 0
+        capacity, booked = used.get(a, (policy.capacity, 0))
         out.append(
             {
                 "center_id": center_id,
@@ -108,9 +104,37 @@ def _insert_slot_if_missing(session: Session, center_id: int, a: datetime, b: da
 
 # The hot path's statements, built once with bound parameters: building a statement (its
 # clauses, then its cache key) per request cost about as much client CPU as running it.
-SLOTS_USED = select(SlotUsage).where(
+_USAGE = (SlotUsage.window_start, SlotUsage.capacity, SlotUsage.booked)
+_IN_WINDOWS = and_(
     SlotUsage.center_id == bindparam("center_id"), SlotUsage.window_start.in_(bindparam("starts", expanding=True))
 )
+SLOTS_USED = select(*_USAGE).where(_IN_WINDOWS)
+# The same with the sites' version beside it (one row even when no window is used yet).
+_version = SITES_VERSION.subquery()
+SLOTS_USED_AND_SITES_VERSION = select(*_version.c, *_USAGE).select_from(_version.outerjoin(SlotUsage, _IN_WINDOWS))
+
+
+def _center_and_usage(
+    session: Session, lat: float, lon: float, radius_km: float, starts: list[datetime]
+) -> tuple[int, dict[datetime, tuple[int, int]]]:
+    """The serving center and the (capacity, booked) of its used windows among ``starts``.
+
+    A slot read is most of the traffic: the center comes from the process's copy of the
+    sites unchecked, and the sites' version is read in the one statement that reads the
+    windows; the answer stands only if the copy was made at that version (else the
+    checked way, two statements), so it is always the one the table gives now.
+    """
+    guess = unchecked_serving_center_id(session, lat, lon, radius_km)
+    if guess is not None:
+        center_id, version = guess
+        rows = session.execute(SLOTS_USED_AND_SITES_VERSION, {"center_id": center_id, "starts": starts}).all()
+        if tuple(rows[0][:4]) == version:
+            return center_id, {r.window_start: (r.capacity, r.booked) for r in rows if r.window_start is not None}
+    center_id = serving_center_id(session, lat, lon, radius_km)
+    rows = session.execute(SLOTS_USED, {"center_id": center_id, "starts": starts})
+    return center_id, {r.window_start: (r.capacity, r.booked) for r in rows}
+
+
 TAKE_PLACE = (
     update(SlotUsage)
     .where(

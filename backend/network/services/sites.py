@@ -158,7 +158,24 @@ def serving_center_id(session: Session, lat: float, lon: float, radius_km: float
     slots and then books from the same address, and the nearest of some hundred points was
     half of this function's CPU. They go with the copy when the sites change.
     """
-    copy = placement_copy(session, version)
+    return _answer(placement_copy(session, version), lat, lon, radius_km)
+
+
+def unchecked_serving_center_id(session: Session, lat: float, lon: float, radius_km: float) -> tuple[int, tuple] | None:
+    """``serving_center_id`` by the copy as it is, not checked against the table, with the
+    version the copy was made at: for a caller that reads the sites' version itself in a
+    statement it runs anyway (a slot read), and uses the answer only if the two agree (else
+    it asks ``serving_center_id``). None when there is no copy yet, or no center in it."""
+    copy = _placements.get(session.get_bind(Site))
+    if copy is None:
+        return None
+    try:
+        return _answer(copy, lat, lon, radius_km), copy.version
+    except Invalid:
+        return None
+
+
+def _answer(copy: Placement, lat: float, lon: float, radius_km: float) -> int:
     key = (lat, lon, radius_km)
     center_id = copy.answers.get(key)
     if center_id is None:
