@@ -14,9 +14,10 @@ from backend.accounts.models import User
 from backend.bookings.models import CANCELLABLE, TRANSITIONS, Booking, BookingEvent, BookingItem, SlotUsage
 from backend.core.common import commit, dialect_insert
 from backend.core.errors import Conflict, Invalid, NotFound
-from backend.network.services.catalog import categories_by_code
+from backend.network.models import MaterialCategory, Site
+from backend.network.services.catalog import attached, category_values, unchecked_category_values
 from backend.network.services.sites import serving_center_id, unchecked_serving_center_id
-from backend.network.services.versions import SITES_VERSION, network_versions
+from backend.network.services.versions import SITES_VERSION, network_versions, unchanged_since, version_params
 
 
 @dataclass(frozen=True)
@@ -176,19 +177,57 @@ def release(session: Session, slot_id: int) -> None:
     )
 
 
-def _items(session: Session, raw: list[dict], categories_version: tuple) -> list[BookingItem]:
-    cats = categories_by_code(session, {i["category"] for i in raw}, categories_version)
-    items = []
+def _checked_items(raw: list[dict], categories: dict[str, dict]) -> list[tuple[dict, float, str, float]]:
+    """(category values, quantity, unit, estimated kg) per item, or the 422 naming the item."""
+    out = []
     for n, item in enumerate(raw):
-        cat = cats.get(item["category"])
-        if cat is None or not cat.active:
+        cat = categories.get(item["category"])
+        if cat is None or not cat["active"]:
             raise Invalid(f"unknown category {item['category']!r}", {"items": {n: {"category": ["unknown category"]}}})
-        unit = item.get("unit") or cat.unit
-        if unit != cat.unit:
-            raise Invalid(f"{cat.code} is counted in {cat.unit}", {"items": {n: {"unit": [f"must be {cat.unit}"]}}})
-        kg = item["quantity"] if unit == "kg" else item["quantity"] * (cat.piece_kg or DEFAULT_PIECE_KG)
-        items.append(BookingItem(category=cat, quantity=item["quantity"], unit=unit, estimated_kg=round(kg, 2)))
-    return items
+        unit = item.get("unit") or cat["unit"]
+        if unit != cat["unit"]:
+            raise Invalid(
+                f"{cat['code']} is counted in {cat['unit']}", {"items": {n: {"unit": [f"must be {cat['unit']}"]}}}
+            )
+        kg = item["quantity"] if unit == "kg" else item["quantity"] * (cat["piece_kg"] or DEFAULT_PIECE_KG)
+        out.append((cat, item["quantity"], unit, round(kg, 2)))
+    return out
+
+
+def _items(session: Session, checked: list[tuple[dict, float, str, float]]) -> list[BookingItem]:
+    return [
+        BookingItem(category=attached(session, cat), quantity=quantity, unit=unit, estimated_kg=kg)
+        for cat, quantity, unit, kg in checked
+    ]
+
+
+TAKE_PLACE_IF_UNCHANGED = TAKE_PLACE.where(
+    unchanged_since(Site, "sites_version"), unchanged_since(MaterialCategory, "categories_version")
+)
+
+
+def _reserve_from_copies(
+    session: Session, policy: SlotPolicy, raw: list[dict], lat: float, lon: float, a: datetime
+) -> tuple[list, int, int] | None:
+    """Most bookings: (checked items, center id, slot id) from the process's copies of the
+    categories and the sites taken unchecked, with the place taken by one UPDATE that acts
+    only if both tables are still at the versions the copies were made at (and the window
+    has room). None when that cannot be said so (no copies yet, a copy out of date, an
+    item the copy refuses, a window full or not yet used): the caller then does it the
+    checked way, and nothing was written or attached to the session."""
+    categories = unchecked_category_values(session)
+    guess = unchecked_serving_center_id(session, lat, lon, policy.service_radius_km)
+    if categories is None or guess is None:
+        return None
+    try:
+        checked = _checked_items(raw, categories[1])
+    except Invalid:
+        return None  # perhaps the copy is out of date: the checked way says
+    center_id, sites_version = guess
+    params = {"take_center_id": center_id, "take_start": a}
+    params |= version_params("sites_version", sites_version) | version_params("categories_version", categories[0])
+    slot_id = session.scalar(TAKE_PLACE_IF_UNCHANGED, params)
+    return None if slot_id is None else (checked, center_id, slot_id)
 
 
 def transition(session: Session, booking: Booking, to: str, actor_id: int | None, reason: str = "") -> None:
@@ -217,12 +256,17 @@ def create_booking(
     if lat is None or lon is None:
         raise Invalid.field("lat", "give lat and lon, or set your address location in your profile")
     a, b = policy.check_bookable(data["window_start"], now)
-    # The versions of the categories and the sites in one statement: both lookups below
-    # answer from this process's copies when those have not changed.
-    sites_version, categories_version = network_versions(session)
-    items = _items(session, data["items"], categories_version)
-    center_id = serving_center_id(session, lat, lon, policy.service_radius_km, sites_version)
-    slot_id = reserve(session, center_id, a, b, policy.capacity)
+    reserved = _reserve_from_copies(session, policy, data["items"], lat, lon, a)
+    if reserved is not None:
+        checked, center_id, slot_id = reserved
+    else:
+        # The versions of the categories and the sites in one statement: both lookups
+        # below answer from this process's copies when those have not changed.
+        sites_version, categories_version = network_versions(session)
+        checked = _checked_items(data["items"], category_values(session, categories_version))
+        center_id = serving_center_id(session, lat, lon, policy.service_radius_km, sites_version)
+        slot_id = reserve(session, center_id, a, b, policy.capacity)
+    items = _items(session, checked)
     booking = Booking(
         resident_id=resident.id,
         center_id=center_id,

@@ -89,13 +89,19 @@ _KEYS = tuple(attr.key for attr in _COLUMNS)
 
 def categories_by_code(session: Session, codes: Iterable[str], version: tuple) -> dict[str, MaterialCategory]:
     """The categories with these codes (active or not; an unknown code is left out), as
-    objects of ``session``, from this process's copy of the table.
+    objects of ``session``, from this process's copy of the table (``category_values``)."""
+    values = category_values(session, version)
+    return {code: attached(session, values[code]) for code in codes if code in values}
+
+
+def category_values(session: Session, version: tuple) -> dict[str, dict[str, Any]]:
+    """Every category's column values, by code, from this process's copy of the table.
 
     Every booking asks it: a query and the objects it loads cost a statement and CPU per
     booking. ``version`` is the categories' version the caller has just read in its
     transaction (``versions.network_versions``); the copy is used only if it was made at
-    that version, else reloaded, so a category added, renamed, given another unit or deactivated,
-    here or in another process, is seen at once, as with the query.
+    that version, else reloaded, so a category added, renamed, given another unit or
+    deactivated, here or in another process, is seen at once, as with the query.
     """
     engine = session.get_bind(MaterialCategory)
     cached = _copies.get(engine)
@@ -103,15 +109,17 @@ def categories_by_code(session: Session, codes: Iterable[str], version: tuple) -
         rows = session.execute(select(*(attr.class_attribute for attr in _COLUMNS))).all()
         cached = (version, {row.code: dict(zip(_KEYS, row, strict=True)) for row in rows})
         _copies[engine] = cached
-    found = {}
-    for code in codes:
-        values = cached[1].get(code)
-        if values is not None:
-            found[code] = _attached(session, values)
-    return found
+    return cached[1]
 
 
-def _attached(session: Session, values: dict[str, Any]) -> MaterialCategory:
+def unchecked_category_values(session: Session) -> tuple[tuple, dict[str, dict[str, Any]]] | None:
+    """The copy as it is, not checked against the table: (the version it was made at, the
+    values by code), or None if there is none yet. For a caller that checks that version
+    in a statement it runs anyway before it relies on the answer (a booking)."""
+    return _copies.get(session.get_bind(MaterialCategory))
+
+
+def attached(session: Session, values: dict[str, Any]) -> MaterialCategory:
     """The session's object for the category: the one it already holds (as a query would
     give), else one built from the copy and attached as if loaded, without a statement."""
     held = session.identity_map.get(session.identity_key(MaterialCategory, values["id"]))

@@ -9,7 +9,7 @@ bulk one, sets ``updated_at``.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, true
+from sqlalchemy import and_, bindparam, func, select, true
 from sqlalchemy.orm import Session
 
 from backend.network.models import MaterialCategory, Site
@@ -37,3 +37,27 @@ def network_versions(session: Session) -> tuple[tuple, tuple]:
     a statement less per booking is CPU less on the server and in PostgreSQL."""
     row = tuple(session.execute(NETWORK_VERSIONS).one())
     return row[:4], row[4:]
+
+
+def unchanged_since(model, version_param: str):
+    """A condition true only while ``model``'s table is at the version given in the bound
+    parameters ``{version_param}_0`` to ``_3``: lets a statement the caller runs anyway act
+    only if the copies it relied on are still current (one scan, no extra round trip)."""
+    p = [bindparam(f"{version_param}_{i}") for i in range(4)]
+    return (
+        select(func.count())  # an aggregate in the list: SQLite wants one for HAVING
+        .select_from(model)
+        .having(
+            and_(
+                func.count() == p[0],
+                func.max(model.id) == p[1],
+                func.sum(model.version) == p[2],
+                func.max(model.updated_at) == p[3],
+            )
+        )
+        .exists()
+    )
+
+
+def version_params(version_param: str, version: tuple) -> dict:
+    return {f"{version_param}_{i}": value for i, value in enumerate(version)}

@@ -24,7 +24,7 @@ def test_a_category_deactivated_by_another_process_is_refused(world, session, db
     """After bookings have used the copy, another connection's bulk UPDATE deactivating the
     category, then its ORM update re-activating it, change the next answer."""
     assert book(world).status_code == 201
-    assert book(world, hour=10).status_code == 201  # answered from the copy
+    assert book(world).status_code == 201  # answered from the copy
     session.commit()
     other_engine = create_engine(db_url)
     try:
@@ -32,12 +32,12 @@ def test_a_category_deactivated_by_another_process_is_refused(world, session, db
             cardboard = MaterialCategory.code == "paper.cardboard"
             other.execute(update(MaterialCategory).where(cardboard).values(active=False))
             other.commit()
-        refused = book(world, hour=13)
+        refused = book(world)
         assert refused.status_code == 422 and "unknown category" in _reason(refused)
         with Session(other_engine) as other:
             cat = catalog.by_code(other, "paper.cardboard")
             catalog.update_category(other, cat, {"active": True}, None)
-        assert book(world, hour=13).status_code == 201
+        assert book(world).status_code == 201
     finally:
         other_engine.dispose()
 
@@ -48,19 +48,19 @@ def test_renamed_re_unit_and_new_categories_are_seen_at_once(world, session):
     assert book(world).status_code == 201
     cat = catalog.by_code(session, "paper.cardboard")
     catalog.update_category(session, cat, {"code": "paper.boxes"}, None)
-    old = book(world, hour=10)
+    old = book(world)
     assert old.status_code == 422 and "unknown category" in _reason(old)
-    renamed = book(world, hour=10, items=[{"category": "paper.boxes", "quantity": 12}])
+    renamed = book(world, items=[{"category": "paper.boxes", "quantity": 12}])
     assert renamed.status_code == 201
     assert renamed.get_json()["items"][0]["category"] == "paper.boxes"
     catalog.update_category(session, cat, {"unit": "piece", "piece_kg": 2.5}, None)
-    in_kg = book(world, hour=13, items=[{"category": "paper.boxes", "quantity": 12, "unit": "kg"}])
+    in_kg = book(world, items=[{"category": "paper.boxes", "quantity": 12, "unit": "kg"}])
     assert in_kg.status_code == 422 and "must be piece" in _reason(in_kg)
-    pieces = book(world, hour=13, items=[{"category": "paper.boxes", "quantity": 4}])
+    pieces = book(world, items=[{"category": "paper.boxes", "quantity": 4}])
     assert pieces.status_code == 201 and pieces.get_json()["estimated_kg"] == 10.0
     data = {"code": "paper.new", "name_zh": "新", "name_en": "New", "unit": "kg", "density_kg_m3": 50}
     catalog.create_category(session, data, None)
-    assert book(world, hour=15, items=[{"category": "paper.new", "quantity": 1}]).status_code == 201
+    assert book(world, items=[{"category": "paper.new", "quantity": 1}]).status_code == 201
 
 
 def test_unchanged_categories_are_answered_from_the_copy(session):
