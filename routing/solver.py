@@ -258,9 +258,7 @@ def _warm_then_polish(built: Built, params: SolverParams, deadline: float, stats
         meta = "GREEDY_DESCENT" if lacking is None else "GUIDED_LOCAL_SEARCH"
     if meta == "ITERATED_LOCAL_SEARCH":
         meta = "GUIDED_LOCAL_SEARCH"  # ILS cannot start from an assignment
-    search = built.search_parameters(1.0, meta)
-    _light_operators(search)
-    built.routing.CloseModelWithParameters(search)
+    _close_for_polish(built, meta)
     left = deadline - time.monotonic() - _readout_s(params)
     share = (1 - params.polish_share) if lacking is None else params.warm_start_share
     # Where PyVRP holds the whole model its search is the plan's search, not a warm start.
@@ -297,6 +295,14 @@ def _warm_then_polish(built: Built, params: SolverParams, deadline: float, stats
     return solution, "pyvrp", built
 
 
+def _close_for_polish(built: Built, meta: str) -> None:
+    """Close the model with the polish's operators, so that a plan can be read into it
+    (ReadAssignmentFromRoutes closes an open model with default parameters, or-tools#1841)."""
+    search = built.search_parameters(1.0, meta)
+    _light_operators(search)
+    built.routing.CloseModelWithParameters(search)
+
+
 RESUME_AT_LEAST = 0.5  # seconds: less is not worth PyVRP's restart and a second check
 
 
@@ -322,9 +328,7 @@ def _resume(built: Built, search, solution, until: float, meta: str, stats: dict
     # the new plan is checked on a fresh one; building it is cheap (0.03 s at 400 stops)
     # beside the matrices, which it shares.
     fresh = Built(built.model, built.params, built.layout)
-    search_params = fresh.search_parameters(1.0, meta)
-    _light_operators(search_params)
-    fresh.routing.CloseModelWithParameters(search_params)
+    _close_for_polish(fresh, meta)
     start = fresh.routing.ReadAssignmentFromRoutes(warm.routes, True)
     if start is None:
         stats["resume_rejected"] = True
