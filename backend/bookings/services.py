@@ -17,7 +17,13 @@ from backend.core.errors import Conflict, Invalid, NotFound
 from backend.network.models import MaterialCategory, Site
 from backend.network.services.catalog import attached, category_values, unchecked_category_values
 from backend.network.services.sites import serving_center_id, unchecked_serving_center_id
-from backend.network.services.versions import SITES_VERSION, network_versions, unchanged_since, version_params
+from backend.network.services.versions import (
+    SITES_VERSION,
+    WIDTH,
+    network_versions,
+    unchanged_since,
+    version_params,
+)
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,7 @@ def _center_and_usage(
     if guess is not None:
         center_id, version = guess
         rows = session.execute(SLOTS_USED_AND_SITES_VERSION, {"center_id": center_id, "starts": starts}).all()
-        if tuple(rows[0][:4]) == version:
+        if tuple(rows[0][:WIDTH]) == version:
             return center_id, {r.window_start: (r.capacity, r.booked) for r in rows if r.window_start is not None}
     center_id = serving_center_id(session, lat, lon, radius_km)
     rows = session.execute(SLOTS_USED, {"center_id": center_id, "starts": starts})

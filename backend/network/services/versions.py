@@ -22,6 +22,7 @@ def _aggregates(model):
 # Built once: building a statement (its clauses, then its cache key) cost as much client
 # CPU as running it. A statement is immutable; every session and thread may run it.
 SITES_VERSION = _aggregates(Site)
+WIDTH = len(SITES_VERSION.selected_columns)  # the values in one table's version
 _sites = SITES_VERSION.subquery()
 _categories = _aggregates(MaterialCategory).subquery()
 # Two one-row subqueries side by side: the join on TRUE says the product is meant.
@@ -36,14 +37,14 @@ def network_versions(session: Session) -> tuple[tuple, tuple]:
     """The sites' and the categories' versions in one round trip: a booking needs both, and
     a statement less per booking is CPU less on the server and in PostgreSQL."""
     row = tuple(session.execute(NETWORK_VERSIONS).one())
-    return row[:4], row[4:]
+    return row[:WIDTH], row[WIDTH:]
 
 
 def unchanged_since(model, version_param: str):
     """A condition true only while ``model``'s table is at the version given in the bound
-    parameters ``{version_param}_0`` to ``_3``: lets a statement the caller runs anyway act
+    parameters ``{version_param}_0`` to ``_{WIDTH - 1}``: lets a statement the caller runs anyway act
     only if the copies it relied on are still current (one scan, no extra round trip)."""
-    p = [bindparam(f"{version_param}_{i}") for i in range(4)]
+    p = [bindparam(f"{version_param}_{i}") for i in range(WIDTH)]
     return (
         select(func.count())  # an aggregate in the list: SQLite wants one for HAVING
         .select_from(model)
