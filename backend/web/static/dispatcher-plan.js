@@ -78,6 +78,7 @@ function clearPlan() {
   layers.plan.clearLayers();
   planMarks.lines.clear(); planMarks.stops.clear();
   sel.route = sel.stop = null;
+  sel.byId = null;
   for (const id of ["totals", "timeline", "plan-phase"]) document.getElementById(id).replaceChildren();
   document.getElementById("plan-status").textContent = "";
   delete document.getElementById("plan-status").dataset.status;
@@ -118,7 +119,10 @@ async function showPlan(p) {
     },
   }).addTo(layers.plan);
   const colors = new Map(gj.features.filter((f) => f.properties.kind === "route").map((f) => [f.properties.route_id, f.properties.color]));
-  const byId = new Map(p.routes.flatMap((r) => r.stops.map((s) => [s.id, [r, s]])));
+  // The plan's stops are pickable as soon as their markers are drawn: a click while the
+  // trucks are still loading below must not be checked against the previous plan's stops.
+  sel.byId = new Map(p.routes.flatMap((r) => r.stops.map((s) => [s.id, [r, s]])));
+  document.getElementById("move-route").replaceChildren(...p.routes.map((r) => el("option", {value: r.id}, routeName(r))));
   for (const r of p.routes) {
     for (const s of r.stops.filter((s) => s.kind !== "unload")) {
       const m = L.marker([s.lat, s.lon], {icon: L.divIcon({className: "stop-label", html: String(s.seq), iconSize: [20, 20]}),
@@ -137,10 +141,7 @@ async function showPlan(p) {
   if (layers.plan.getLayers().length) map.fitBounds(layers.plan.getBounds(), {padding: [30, 30]});
   document.getElementById("dispatch").disabled = p.status !== "done";
   await loadVehicles(p.routes.map((r) => r.vehicle_id));
-  const routeSel = document.getElementById("move-route");
-  routeSel.replaceChildren(...p.routes.map((r) => el("option", {value: r.id}, routeName(r))));
-  sel.byId = byId;
-  showPicked();
+  showPicked();  // the trucks' categories are known now: which routes a picked stop may move to
 }
 
 // The trucks' categories: a stop can be moved only to a truck that may carry what it holds.
