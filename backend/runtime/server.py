@@ -47,6 +47,9 @@ def gunicorn_options(
         "forwarder_headers": "",  # no SCRIPT_NAME or PATH_INFO from a proxy: the app is at /
         "post_fork": _post_fork,
         "accesslog": "-",
+        # gunicorn's default line and the seconds the request took in the app (%(L)s): what
+        # an operator compares with the proxy's time to tell queueing from work.
+        "access_log_format": '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(L)s',
         "errorlog": "-",
         "proc_name": "recyclenet-web",
     }
