@@ -11,9 +11,11 @@ in flight an answer that says "retry shortly", never a 500 or a request that han
   connection (``DATABASE_POOL_TIMEOUT_S``), and a server that vanished without closing its
   connections (TCP keepalives and a user timeout below);
 - ``unavailable`` tells those failures from programming errors, for the API's 503;
-- the pool checks a connection before handing it out (``pool_pre_ping``), and SQLAlchemy
-  drops every pooled connection once one of them is found disconnected, so the app is
-  back by itself as soon as the server is: no restart.
+- the pool checks a connection that has been idle a while before handing it out (a
+  round trip; a connection used within the last ``PING_IDLE_AFTER_S`` is handed out
+  unchecked, as a busy pool's are: under load the check was one statement in seven), and
+  SQLAlchemy drops every pooled connection once one of them is found disconnected, so the
+  app is back by itself as soon as the server is: no restart.
 
 A request cut mid-transaction leaves nothing: the server rolls back a transaction whose
 connection is gone, and the session is discarded at the end of the request.
@@ -22,6 +24,7 @@ connection is gone, and the session is discarded at the end of the request.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -62,6 +65,31 @@ TCP_SETTINGS = {
 }
 
 
+# A connection checked in less than this long ago is handed out without a round trip to
+# check it: a restart or a cut in between costs at most the request that finds it (a 503,
+# and the pool is renewed), and a busy pool is not slowed by a check per request.
+PING_IDLE_AFTER_S = 2.0
+
+
+def _ping_if_idle(dbapi_conn, record, proxy) -> None:
+    """A checkout: check a connection idle for a while, so a server restarted during a
+    quiet spell costs no request; a dead one is replaced (DisconnectionError: the pool
+    retries with a new connection)."""
+    checked_in = record.info.get("checked_in_at")
+    if checked_in is None or time.monotonic() - checked_in < PING_IDLE_AFTER_S:
+        return
+    try:
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SELECT 1")
+        dbapi_conn.rollback()  # the ping's own transaction (psycopg opens one): not the request's
+    except Exception as exc:  # noqa: BLE001 - any failure of the ping means: not this connection
+        raise sa_exc.DisconnectionError(f"pooled connection failed its check: {exc}") from exc
+
+
+def _mark_checked_in(_dbapi_conn, record) -> None:
+    record.info["checked_in_at"] = time.monotonic()
+
+
 @dataclass(frozen=True)
 class Timeouts:
     """How long the app waits on the database, in seconds (0: no limit)."""
@@ -69,6 +97,7 @@ class Timeouts:
     connect_s: int
     statement_s: int
     pool_s: int
+    pool_size: int = 5
 
     @classmethod
     def from_config(cls, cfg: Mapping[str, Any]) -> Timeouts:
@@ -76,6 +105,7 @@ class Timeouts:
             int(cfg["DATABASE_CONNECT_TIMEOUT_S"]),
             int(cfg["DATABASE_STATEMENT_TIMEOUT_S"]),
             int(cfg["DATABASE_POOL_TIMEOUT_S"]),
+            int(cfg["DATABASE_POOL_SIZE"]),
         )
 
     def engine_kwargs(self, url: str) -> dict[str, Any]:
@@ -87,7 +117,10 @@ class Timeouts:
             connect_args["connect_timeout"] = self.connect_s
         if self.statement_s:
             connect_args["options"] = f"-c statement_timeout={self.statement_s * 1000}"
-        kwargs: dict[str, Any] = {"connect_args": connect_args}
+        # Connections beyond pool_size are opened for one request and closed after it (a
+        # fork and an authentication on the server): the pool keeps as many as the
+        # process has threads, so a burst does not open and close connections.
+        kwargs: dict[str, Any] = {"connect_args": connect_args, "pool_size": self.pool_size}
         if self.pool_s:
             kwargs["pool_timeout"] = self.pool_s
         return kwargs
@@ -119,8 +152,10 @@ def make_engine(url: str, **kwargs) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    event.listen(engine, "checkout", _ping_if_idle)
+    event.listen(engine, "checkin", _mark_checked_in)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
