@@ -9,8 +9,9 @@ day, book the first bookable window with a fresh Idempotency-Key (http.client, o
 connection per user). It prints p50 and p99 per endpoint. Each task is timed from when it
 was due, so a slow answer that delays the next task counts against the server (no
 coordinated omission). Why it exists: at 10-50 tasks/s Locust reported slot reads at p50
-35-130 ms while the server used a fifth to a third of a core, and this client measured the
-same server at 6-7 ms; the difference is the generator's, and this one shows it.
+35-130 ms while the server used a fifth to a third of a core. The cause was the locustfile's
+pacing (constant_throughput undid each user's random phase, so all users fired together each
+second); bench/api_load.py now gives its users Poisson arrivals and the two agree.
 """
 
 from __future__ import annotations
