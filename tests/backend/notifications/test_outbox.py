@@ -72,13 +72,19 @@ def test_quiet_hours_hold_reminders_till_morning_but_not_codes(app, session, gat
     app.config["QUIET_HOURS"] = "21:00-08:00"
     _add(session, app, key="r", kind="reminder")
     _add(session, app, key="c", kind="one_time_code")
-    night = datetime(2026, 12, 7, 22, 30, tzinfo=TZ)
+    # The next 22:30 in the city after the messages were added (a fixed date would be in
+    # the past once that evening has gone by, and nothing would be due at it).
+    now = datetime.now(TZ)
+    night = now.replace(hour=22, minute=30, second=0, microsecond=0)
+    if night <= now:
+        night += timedelta(days=1)
+    morning = datetime.combine(night.date() + timedelta(days=1), datetime.min.time(), TZ).replace(hour=8)
     assert _deliver(session, app, night) == {"sent": 1, "retry": 0, "failed": 0, "deferred": 1}
     assert [m["kind"] for m in gateway.received] == ["one_time_code"]
     reminder = session.scalar(select(Notification).where(Notification.kind == "reminder"))
-    assert reminder.not_before.astimezone(TZ) == datetime(2026, 12, 8, 8, 0, tzinfo=TZ)
-    assert _deliver(session, app, datetime(2026, 12, 8, 7, 59, tzinfo=TZ))["sent"] == 0
-    assert _deliver(session, app, datetime(2026, 12, 8, 8, 0, tzinfo=TZ))["sent"] == 1
+    assert reminder.not_before.astimezone(TZ) == morning
+    assert _deliver(session, app, morning - timedelta(minutes=1))["sent"] == 0
+    assert _deliver(session, app, morning)["sent"] == 1
 
 
 def test_a_claim_is_never_sent_twice_unless_its_deliverer_vanished(app, session, gateway):
