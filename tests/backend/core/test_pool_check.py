@@ -25,8 +25,8 @@ def backend_pid(engine) -> int:
         return conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
 
 
-def terminate(url_engine, pid: int) -> None:
-    with url_engine.connect() as other:  # a connection of its own, outside the pool under test
+def terminate(outside, pid: int) -> None:
+    with outside.connect() as other:  # an engine of its own, outside the pool under test
         other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
 
 
