@@ -91,8 +91,9 @@ def _mark_checked_in(_dbapi_conn, record) -> None:
 
 
 @dataclass(frozen=True)
-class Timeouts:
-    """How long the app waits on the database, in seconds (0: no limit)."""
+class DatabaseLimits:
+    """How long the app waits on the database, in seconds (0: no limit), and how many
+    connections each process keeps open to it."""
 
     connect_s: int
     statement_s: int
@@ -100,7 +101,7 @@ class Timeouts:
     pool_size: int = 5
 
     @classmethod
-    def from_config(cls, cfg: Mapping[str, Any]) -> Timeouts:
+    def from_config(cls, cfg: Mapping[str, Any]) -> DatabaseLimits:
         return cls(
             int(cfg["DATABASE_CONNECT_TIMEOUT_S"]),
             int(cfg["DATABASE_STATEMENT_TIMEOUT_S"]),
@@ -182,5 +183,5 @@ class Database:
 
     def init_app(self, app) -> None:
         url = app.config["DATABASE_URL"]
-        self.configure(url, **Timeouts.from_config(app.config).engine_kwargs(url))
+        self.configure(url, **DatabaseLimits.from_config(app.config).engine_kwargs(url))
         app.teardown_appcontext(lambda exc: self.session.remove())

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy import exc as sa_exc
 
 from backend.bookings.models import Booking, SlotUsage
-from backend.core.db import Timeouts, make_engine, unavailable
+from backend.core.db import DatabaseLimits, make_engine, unavailable
 from tests.backend.bookings.conftest import window
 from tests.backend.conftest import build_world
 from tests.backend.core.test_db_faults import write_locks_held
@@ -39,7 +39,7 @@ def test_a_bug_in_a_query_is_not_unavailability(fresh_db_url, backend_name):
 def test_a_server_nobody_listens_for_is_unavailable():
     """Connecting to a port where no PostgreSQL listens is a database that is away."""
     url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/none"
-    engine = make_engine(url, **Timeouts(connect_s=2, statement_s=0, pool_s=0).engine_kwargs(url))
+    engine = make_engine(url, **DatabaseLimits(connect_s=2, statement_s=0, pool_s=0).engine_kwargs(url))
     assert unavailable(raised(engine, "SELECT 1"))
 
 

@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import event, text
 
 from backend.core import db as core_db
-from backend.core.db import Timeouts, make_engine
+from backend.core.db import DatabaseLimits, make_engine
 
 
 @pytest.fixture
 def pg_engine(fresh_db_url):
     url = fresh_db_url("postgresql")
-    engine = make_engine(url, **Timeouts(connect_s=5, statement_s=0, pool_s=5, pool_size=2).engine_kwargs(url))
+    engine = make_engine(url, **DatabaseLimits(connect_s=5, statement_s=0, pool_s=5, pool_size=2).engine_kwargs(url))
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     yield engine, statements
