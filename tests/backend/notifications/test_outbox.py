@@ -78,7 +78,7 @@ def test_quiet_hours_hold_reminders_till_morning_but_not_codes(app, session, gat
     night = now.replace(hour=22, minute=30, second=0, microsecond=0)
     if night <= now:
         night += timedelta(days=1)
-    morning = datetime.combine(night.date() + timedelta(days=1), datetime.min.time(), TZ).replace(hour=8)
+    morning = (night + timedelta(days=1)).replace(hour=8, minute=0)
     assert _deliver(session, app, night) == {"sent": 1, "retry": 0, "failed": 0, "deferred": 1}
     assert [m["kind"] for m in gateway.received] == ["one_time_code"]
     reminder = session.scalar(select(Notification).where(Notification.kind == "reminder"))
