@@ -82,6 +82,23 @@ ON_TOP = """(ids) => {
 }"""
 
 
+# The map at rest: the page frames a new plan with an animated zoom (started a frame after the
+# markers are drawn) and a marker clicked while it moves under the pointer may take the
+# mouse-down and leave the mouse-up to the map, which is no click on the stop. A marker that
+# has not moved for 0.4 s with no zoom or pan running is where a dispatcher would click it.
+MAP_AT_REST = """async (id) => {
+  const busy = () => map._animatingZoom || Boolean(map._panAnim && map._panAnim._inProgress);
+  let last = null, since = performance.now();
+  for (;;) {
+    await new Promise((done) => setTimeout(done, 50));
+    const r = document.querySelector(`.stop-label[data-stop="${id}"]`).getBoundingClientRect();
+    const here = `${r.x},${r.y}`;
+    if (here !== last || busy()) { last = here; since = performance.now(); }
+    else if (performance.now() - since > 400) return true;
+  }
+}"""
+
+
 def open_page(browser, base, lang="en"):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     sign_in(page, base, "dispatcher")
@@ -156,6 +173,7 @@ def test_a_dispatcher_plans_reads_the_routes_selects_one_and_replans_from_the_li
     # plan's markers once it has read the plan after its status: wait for them first.
     new_ids = [s["id"] for _, s in moved.values()]
     expect(page.locator(f'.stop-label[data-stop="{new_ids[0]}"]')).to_have_count(1)
+    page.evaluate(MAP_AT_REST, new_ids[0])
     picked = int(page.evaluate(ON_TOP, new_ids))
     page.locator(f'.stop-label[data-stop="{picked}"]').click()
     expect(page.locator("#picked")).to_have_attribute("data-stop", str(picked))
