@@ -1,4 +1,4 @@
-"""What PyVRP is given: each load dimension in its coarsest whole unit, the same plans fit."""
+"""What PyVRP is given: each load dimension in its coarsest whole unit up to one kg, the same plans fit."""
 
 from __future__ import annotations
 
@@ -28,3 +28,10 @@ def test_a_finer_load_keeps_the_finer_unit():
     data = pyvrp_data(build_layout(two_stops((2.5, 8.0), 20.0)), 0.0)
     assert [c.pickup for c in data.clients()] == [[5], [16]]
     assert data.vehicle_type(0).capacity == [40]
+
+
+def test_loads_in_tens_of_kilograms_stay_in_kilograms():
+    """10 kg and 20 kg into a 700 kg truck: PyVRP sees 10, 20 and 700, not 1, 2 and 70."""
+    data = pyvrp_data(build_layout(two_stops((10.0, 20.0), 700.0)), 0.0)
+    assert [c.pickup for c in data.clients()] == [[10], [20]]
+    assert data.vehicle_type(0).capacity == [700]
