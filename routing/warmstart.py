@@ -89,10 +89,10 @@ def pyvrp_data(layout: Layout, empty_km_weight: float, groups=None):
     loads = [[units_up(s.kg, QTY_SCALE_KG), units_up(s.m3, QTY_SCALE_L)][: len(dims)] for s in m.stops]
     caps = {v.index: [layout.capacity(v.index, which) for which in dims] for v in m.vehicles}
     # Each dimension in its coarsest whole unit up to one kg (one m3): the same plans fit.
-    # PyVRP prices excess load per unit, so the unit steers its penalties and search: in
-    # 0.1 kg units Homberger R1_2_3 (whole kg) went 0.5% dearer than on whole kg, and in the
-    # coarsest common unit, 10 kg, C2_4_8 ended on 13 routes where whole kg gave PyVRP
-    # alone's 12 (3.905 against 3.822 thousand, same seed).
+    # PyVRP prices excess load per unit, so the unit steers its penalties and search:
+    # Homberger R1_2_3 (loads in whole kg) went 0.5% dearer in 0.1 kg units than in kg, and
+    # C2_4_8 (loads in tens of kg) ended on 13 routes in 10 kg units where kg gave PyVRP
+    # alone's 12 (3905.24 against 3822.48, same seed).
     whole = [QTY_SCALE_KG, QTY_SCALE_L][: len(dims)]
     unit = [math.gcd(whole[d], *(row[d] for row in loads), *(c[d] for c in caps.values())) for d in range(len(dims))]
     clients = []

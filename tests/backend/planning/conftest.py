@@ -101,8 +101,8 @@ def planned_day(app, session, world):
     assert [s.kind for s in route.stops if s.kind != "unload"] == ["booking", "booking"]
     world.ids.update(
         plan=plan.id,
-        route=plan.routes[0].id,
-        stop1=plan.routes[0].stops[0].seq,
+        route=route.id,
+        stop1=route.stops[0].seq,
         plan_b=plan_b.id,
         route_b=plan_b.routes[0].id,
     )

@@ -85,17 +85,20 @@ ON_TOP = """(ids) => {
 # The map at rest: the page frames a new plan with an animated zoom (started a frame after the
 # markers are drawn) and a marker clicked while it moves under the pointer may take the
 # mouse-down and leave the mouse-up to the map, which is no click on the stop. A marker that
-# has not moved for 0.4 s with no zoom or pan running is where a dispatcher would click it.
+# has not moved for 0.4 s with no zoom or pan running is where a dispatcher would click it
+# (false after 10 s of motion: the click is tried anyway and its check says what went wrong).
 MAP_AT_REST = """async (id) => {
   const busy = () => map._animatingZoom || Boolean(map._panAnim && map._panAnim._inProgress);
-  let last = null, since = performance.now();
-  for (;;) {
+  const start = performance.now();
+  let last = null, since = start;
+  while (performance.now() - start < 10000) {
     await new Promise((done) => setTimeout(done, 50));
     const r = document.querySelector(`.stop-label[data-stop="${id}"]`).getBoundingClientRect();
     const here = `${r.x},${r.y}`;
     if (here !== last || busy()) { last = here; since = performance.now(); }
     else if (performance.now() - since > 400) return true;
   }
+  return false;
 }"""
 
 
